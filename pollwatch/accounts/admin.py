@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from . import audit
+from .models import AuditEntry, Membership, User
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin whose saves and deletions are written to the audit log like any other change."""
+
+    def save_model(self, request, obj, form, change):
+        audit.save_audited(obj, request.user, mission=self.mission_of(obj))
+
+    def delete_model(self, request, obj):
+        audit.delete_audited(obj, request.user, mission=self.mission_of(obj))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def mission_of(self, obj):
+        return getattr(obj, "mission", None)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["mission"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_superuser", "language"]
+    fieldsets = [*BaseUserAdmin.fieldsets, ("pollwatch", {"fields": ["language", "phone"]})]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "mission", "role", "group"]
+    list_filter = ["role", "mission"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "actor", "action", "model", "object_repr"]
+    list_filter = ["action", "model", "mission"]
+    search_fields = ["object_repr", "object_id", "user__username", "actor"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,85 @@
+"""Users, their roles in missions, and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ANALYST = "analyst", _("Analyst")
+    OBSERVER = "observer", _("Observer")
+    PUBLIC = "public", _("Public")
+
+
+class User(AbstractUser):
+    """A person who signs in. Administrators are superusers; other roles come from memberships."""
+
+    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
+    phone = models.CharField(max_length=20, blank=True, help_text=_("E.164, e.g. +77011234567"))
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class Membership(models.Model):
+    """A user's role in one mission (coordinator, analyst or observer)."""
+
+    MISSION_ROLES = [
+        (Role.COORDINATOR.value, Role.COORDINATOR.label),
+        (Role.ANALYST.value, Role.ANALYST.label),
+        (Role.OBSERVER.value, Role.OBSERVER.label),
+    ]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE,
+                                related_name="memberships")
+    role = models.CharField(max_length=16, choices=MISSION_ROLES)
+    group = models.ForeignKey("missions.Group", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "mission"], name="one_role_per_mission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} in {self.mission}"
+
+
+class AuditEntry(models.Model):
+    """One change to election or mission data: who, when, what changed."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        IMPORT = "import", _("imported")
+        ACTION = "action", _("action")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    actor = models.CharField(max_length=150, blank=True,
+                             help_text=_("Who acted when there is no user: cli, sms, openrosa"))
+    action = models.CharField(max_length=16, choices=Action.choices)
+    model = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    mission = models.ForeignKey("missions.Mission", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        who = self.user or self.actor or "system"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.model} {self.object_repr}"
