@@ -200,7 +200,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Refusals (403, 404) are expected in tests; keep real errors visible.
+        "django.request": {"level": "ERROR" if TESTING else "WARNING"},
+    },
 }
 
 # SMS gateways: the outbound gateway used for replies and notices, and webhook secrets.
