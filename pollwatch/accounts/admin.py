@@ -18,6 +18,15 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows are audited like any other change."""
+        instances = formset.save(commit=False)
+        for instance in instances:
+            audit.save_audited(instance, request.user, mission=self.mission_of(form.instance))
+        for instance in formset.deleted_objects:
+            audit.delete_audited(instance, request.user, mission=self.mission_of(form.instance))
+        formset.save_m2m()
+
     def mission_of(self, obj):
         return getattr(obj, "mission", None)
 

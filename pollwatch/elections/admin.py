@@ -55,11 +55,28 @@ class ElectionAdmin(AuditedAdmin):
         return render(request, "admin/pollwatch/import.html", context)
 
 
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["code", "name", "kind", "party", "district", "ballot_number", "translations"]
+    raw_id_fields = ["district"]
+
+
+class DistrictInline(admin.TabularInline):
+    model = ElectoralDistrict
+    extra = 0
+    fields = ["code", "name", "seats", "area", "translations"]
+    raw_id_fields = ["area"]
+    show_change_link = True
+
+
 @admin.register(Contest)
 class ContestAdmin(AuditedAdmin):
     list_display = ["code", "name", "election", "kind", "method", "seats", "threshold_percent"]
     list_filter = ["election", "kind"]
     search_fields = ["code", "name"]
+    raw_id_fields = ["area"]
+    inlines = [DistrictInline, ChoiceInline]
 
 
 @admin.register(Choice)
