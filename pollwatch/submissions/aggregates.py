@@ -1,0 +1,278 @@
+"""Answer shares: what findings, statements and the dashboard count.
+
+Findings are shares of observations, never of stations: a figure counts the mission's current,
+non-test submissions of one form (one per filled form; a correction replaces the revision it
+corrects), and always gives its base, the number of those submissions that answered the
+question. "Voting was assessed negatively in 4 per cent of 512 observations" is
+``answer_shares(mission, "voting", "overall", ["bad", "very_bad"])`` with ``share`` 0.04 and
+``base`` 512.
+
+The counting itself is in pure functions (:func:`is_answered`, :func:`matches`,
+:func:`tally`, :func:`share_of`) that take plain values; the queries (:func:`observations`,
+:func:`answer_shares`, :func:`findings_table`) read the database once and call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from .models import Submission
+
+if TYPE_CHECKING:
+    from pollwatch.checklists.models import Form
+    from pollwatch.missions.models import Mission
+
+#: Question types whose answers are counted as shares.
+COUNTED_TYPES = ("yes_no", "select_one", "select_multiple")
+YES_NO_VALUES = (("yes", "Yes"), ("no", "No"))
+
+
+class UnknownQuestion(LookupError):
+    """The form or question a figure names does not exist in the mission."""
+
+
+# --- pure counting ------------------------------------------------------------------------
+
+def parse_values(values: str | Iterable[str]) -> tuple[str, ...]:
+    """``"bad, very_bad"`` or ``["bad", "very_bad"]`` -> ``("bad", "very_bad")``."""
+    if isinstance(values, str):
+        values = values.split(",")
+    cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    if not cleaned:
+        raise ValueError("say which answers to count (values=...)")
+    return cleaned
+
+
+def is_answered(value: Any) -> bool:
+    """An answer was given: not missing, not blank, not an empty selection."""
+    return value is not None and value != "" and value != []
+
+
+def answer_values(value: Any) -> tuple[str, ...]:
+    """The answer as values: a selection gives each chosen name, yes/no gives yes or no."""
+    if isinstance(value, bool):
+        return ("yes" if value else "no",)
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    return (str(value),)
+
+
+def matches(value: Any, values: Iterable[str]) -> bool:
+    """The answer is one of ``values`` (for a multiple selection: any chosen one is)."""
+    wanted = set(values)
+    return any(item in wanted for item in answer_values(value))
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    """A share of observations with its base.
+
+    ``share`` is ``count / base`` (None when nobody answered); ``submission_ids`` are the
+    submissions counted in ``count``; ``answered_ids`` those in the base.
+    """
+
+    share: float | None
+    count: int
+    base: int
+    submission_ids: tuple[int, ...]
+    answered_ids: tuple[int, ...] = ()
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else 100 * self.share
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"share": self.share, "count": self.count, "base": self.base,
+                "submission_ids": list(self.submission_ids),
+                "answered_ids": list(self.answered_ids)}
+
+
+def share_of(answers: Iterable[tuple[int, Any]], values: Iterable[str]) -> ShareResult:
+    """The share of ``(submission id, answer)`` pairs whose answer is one of ``values``,
+    over those that answered."""
+    wanted = tuple(values)
+    answered = [(pk, value) for pk, value in answers if is_answered(value)]
+    counted = tuple(pk for pk, value in answered if matches(value, wanted))
+    base = len(answered)
+    return ShareResult(len(counted) / base if base else None, len(counted), base, counted,
+                       tuple(pk for pk, _ in answered))
+
+
+@dataclass
+class Tally:
+    """How often each answer was given, and the base (submissions that answered)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    base: int = 0
+
+    def add(self, value: Any) -> None:
+        if not is_answered(value):
+            return
+        self.base += 1
+        for item in dict.fromkeys(answer_values(value)):
+            self.counts[item] = self.counts.get(item, 0) + 1
+
+    def share(self, value: str) -> float | None:
+        return self.counts.get(value, 0) / self.base if self.base else None
+
+
+def tally(answers: Iterable[Any]) -> Tally:
+    result = Tally()
+    for value in answers:
+        result.add(value)
+    return result
+
+
+# --- queries ------------------------------------------------------------------------------
+
+def observations(mission: Mission, form_code: str, *, region: str | None = None,
+                 phase: str | None = None) -> QuerySet[Submission]:
+    """The mission's current, non-test submissions of a form (by its code), optionally of
+    the stations of one region (area code at depth 1) or one phase."""
+    query = Submission.objects.filter(mission=mission, form__code=form_code, is_current=True,
+                                      is_test=False)
+    if region:
+        query = query.filter(station__region__code=region)
+    if phase:
+        query = query.filter(phase=phase)
+    return query
+
+
+def form_of(mission: Mission, form_code: str) -> Form:
+    from pollwatch.checklists.models import Form
+
+    form = Form.objects.filter(mission=mission, code=form_code).first()
+    if form is None:
+        known = ", ".join(Form.objects.filter(mission=mission).values_list("code", flat=True))
+        raise UnknownQuestion(f"the mission has no form {form_code!r} (forms: {known or 'none'})")
+    return form
+
+
+def question_of(form: Form, question_name: str) -> Any:
+    """The newest version of a question of ``form`` (any version that has it)."""
+    from pollwatch.checklists.models import Question
+
+    question = (Question.objects.filter(version__form=form, name=question_name)
+                .order_by("-version__number").first())
+    if question is None:
+        raise UnknownQuestion(f"the form {form.code!r} has no question {question_name!r}")
+    return question
+
+
+def answer_shares(mission: Mission, form_code: str, question_name: str,
+                  values: str | Iterable[str], *, region: str | None = None,
+                  phase: str | None = None) -> ShareResult:
+    """The share of observations (current, non-test submissions of the form) whose answer to
+    ``question_name`` is one of ``values``, over those that answered it.
+
+    Raises :class:`UnknownQuestion` when the form or question does not exist, ``ValueError``
+    when no value is given.
+    """
+    wanted = parse_values(values)
+    question_of(form_of(mission, form_code), question_name)
+    rows = (observations(mission, form_code, region=region, phase=phase)
+            .order_by("id").values_list("id", "answers"))
+    return share_of(((pk, (answers or {}).get(question_name)) for pk, answers in rows), wanted)
+
+
+# --- the findings table -------------------------------------------------------------------
+
+@dataclass
+class QuestionShares:
+    """One question's answers as shares: overall, by region and by phase."""
+
+    name: str
+    label: str
+    type: str
+    values: list[tuple[str, str]]
+    overall: Tally
+    by_region: dict[str, Tally]
+    by_phase: dict[str, Tally]
+
+    def rows(self) -> Iterable[dict[str, Any]]:
+        """Flat rows for CSV: one per answer value and scope."""
+        scopes: list[tuple[str, str, Tally]] = [("overall", "", self.overall)]
+        scopes += [("region", code, t) for code, t in sorted(self.by_region.items())]
+        scopes += [("phase", code, t) for code, t in sorted(self.by_phase.items())]
+        for scope, scope_value, counts in scopes:
+            for value, label in self.values:
+                share = counts.share(value)
+                yield {"question": self.name, "label": self.label, "answer": value,
+                       "answer_label": label, "scope": scope, "scope_value": scope_value,
+                       "count": counts.counts.get(value, 0), "base": counts.base,
+                       "share": "" if share is None else round(share, 6)}
+
+
+@dataclass
+class FindingsTable:
+    form_code: str
+    form_name: str
+    observations: int
+    questions: list[QuestionShares]
+    regions: dict[str, str]
+
+    def rows(self) -> Iterable[dict[str, Any]]:
+        for question in self.questions:
+            for row in question.rows():
+                yield {"form": self.form_code, **row}
+
+
+ROW_FIELDS = ["form", "question", "label", "answer", "answer_label", "scope", "scope_value",
+              "count", "base", "share"]
+
+
+def _counted_questions(form: Form) -> list[Any]:
+    """The form's counted questions across its versions; the newest version's text wins,
+    in the newest version's order (questions dropped from it come last)."""
+    from pollwatch.checklists.models import Question
+
+    found: dict[str, Any] = {}
+    for question in (Question.objects.filter(version__form=form, type__in=COUNTED_TYPES)
+                     .order_by("-version__number", "position")):
+        found.setdefault(question.name, question)
+    return list(found.values())
+
+
+def _value_labels(question: Any) -> list[tuple[str, str]]:
+    if question.type == "yes_no":
+        return list(YES_NO_VALUES)
+    labels = []
+    for choice in question.choices or []:
+        label = choice.get("label") or {}
+        if isinstance(label, Mapping):
+            text = label.get("en") or next(iter(label.values()), "")
+        else:
+            text = label
+        labels.append((str(choice.get("name")), str(text or choice.get("name"))))
+    return labels
+
+
+def findings_table(mission: Mission, form: Form | str) -> FindingsTable:
+    """Every counted question of ``form`` (yes/no, select one, select multiple) with the
+    shares of its answers overall, by region and by phase, over the mission's current,
+    non-test submissions of the form. One query for the submissions, one for the questions.
+    """
+    if isinstance(form, str):
+        form = form_of(mission, form)
+    questions = _counted_questions(form)
+    rows = list(observations(mission, form.code).values_list(
+        "answers", "phase", "station__region__code", "station__region__name"))
+    regions = {code: name for _, _, code, name in rows if code}
+    result = []
+    for question in questions:
+        overall, by_region, by_phase = Tally(), {}, {}
+        for answers, phase, region, _ in rows:
+            value = (answers or {}).get(question.name)
+            overall.add(value)
+            by_region.setdefault(region or "", Tally()).add(value)
+            by_phase.setdefault(phase or "", Tally()).add(value)
+        values = _value_labels(question)
+        known = {v for v, _ in values}
+        values += [(v, v) for v in sorted(overall.counts) if v not in known]
+        result.append(QuestionShares(question.name, question.label_in(), question.type, values,
+                                     overall, by_region, by_phase))
+    return FindingsTable(form.code, form.local_name, len(rows), result, regions)
