@@ -33,6 +33,9 @@ class Form(Named):
     phase = models.CharField(max_length=16, choices=Phase.choices, blank=True)
     contest = models.ForeignKey(Contest, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="forms", help_text=_("For result protocols"))
+    template = models.CharField(max_length=32, blank=True, help_text=_(
+        "The built-in template this form is kept in step with (opening, voting, closing, "
+        "incident, protocol); empty for imported forms"))
 
     class Meta:
         ordering = ["mission", "kind", "code"]
@@ -65,6 +68,8 @@ class FormVersion(models.Model):
     xlsform = models.FileField(upload_to="forms/", blank=True)
     xform = models.TextField(blank=True, help_text=_("XForm XML served to ODK Collect"))
     xform_hash = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, help_text=_(
+        "SHA-256 of the questions and settings: the same definition imported twice is one version"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -83,6 +88,21 @@ class FormVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def accepts_submissions(self) -> bool:
+        """Real (not test) submissions are accepted for a version that is or was published:
+        an ODK phone still holding yesterday's version may send it after a new one is out."""
+        return self.published_at is not None and self.status != self.Status.DRAFT
+
+    @property
+    def form_id(self) -> str:
+        """The XForm id: stable per form, ``<mission>-<form code>``."""
+        return f"{self.form.mission.code}-{self.form.code}"
 
 
 class Question(models.Model):
@@ -106,6 +126,8 @@ class Question(models.Model):
         GEOPOINT = "geopoint", _("Location")
         PHOTO = "photo", _("Photo")
         NOTE = "note", _("Note")
+        GROUP = "group", _("Group (section)")
+        REPEAT = "repeat", _("Repeat (rows)")
 
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
@@ -125,6 +147,8 @@ class Question(models.Model):
     group = models.CharField(max_length=128, blank=True, help_text=_("Enclosing group (section)"))
     repeat = models.CharField(max_length=128, blank=True, help_text=_("Enclosing repeat"))
     appearance = models.CharField(max_length=128, blank=True)
+    choices_from = models.CharField(max_length=128, blank=True, help_text=_(
+        "For select_one_from_file: the media file holding the choices, e.g. stations.csv"))
 
     class Meta:
         ordering = ["version", "position"]
@@ -134,6 +158,15 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code or self.name}: {self.label_in()}"
+
+    @property
+    def is_section(self) -> bool:
+        """A group or repeat row: it holds questions and takes no answer itself."""
+        return self.type in {self.Type.GROUP, self.Type.REPEAT}
+
+    @property
+    def takes_answer(self) -> bool:
+        return not self.is_section and self.type != self.Type.NOTE
 
     def label_in(self, language: str | None = None) -> str:
         language = (language or translation.get_language() or "en").split("-")[0]
