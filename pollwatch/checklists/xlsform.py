@@ -224,7 +224,7 @@ def workbook_from_definition(definition: Sequence[Mapping[str, Any]], settings: 
                 begin, end = ("begin_group", "end_group") if kind == GROUP else ("begin_repeat", "end_repeat")
                 survey.append([begin, item["name"], *texts(item, "label"), *texts(item, "hint"), "",
                                item.get("relevant", ""), "", *["" for _ in languages],
-                               item.get("appearance", ""), "", ""])
+                               item.get("appearance", ""), "", item.get("code", "")])
                 write(item.get("children") or [])
                 survey.append([end, "", *["" for _ in text_columns], "", "", "",
                                *["" for _ in languages], "", "", ""])
@@ -422,7 +422,7 @@ class _Reader:
         for row in self.questions:
             automatic = row.pop("_automatic")
             if row["code"] or automatic or row["type"] in {GROUP, REPEAT, NOTE} \
-                    or row["name"] == STATION_QUESTION:
+                    or row["name"] == STATION_QUESTION or row["repeat"]:
                 continue
             number += 1
             while f"Q{number}" in used:
