@@ -1,4 +1,10 @@
-"""Every inbound report, stored raw before it is parsed, and the credentials channels use."""
+"""Every inbound report, stored raw before it is parsed, and the credentials channels use.
+
+- ``InboundReport``: the raw report, its idempotency key and what became of it.
+- ``DeviceToken``: an observer's (or staff member's) revocable bearer token, for the JSON API,
+  the observer web page and ODK Collect (as the HTTP password). Only its hash is stored.
+- ``ApiKey``: a partner system's key, scoped to one mission. Only its hash is stored.
+"""
 
 from __future__ import annotations
 
@@ -42,11 +48,103 @@ class InboundReport(models.Model):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_(
+        "How many times it was processed (1, plus one per re-processing)"))
+    errors = models.JSONField(default=list, blank=True, help_text=_(
+        '[{"question": "A2", "code": "choice", "message": "..."}]: what parsing or validation found'))
+    reply = models.TextField(blank=True, help_text=_("What the sender was told (SMS reply)"))
+    retries = models.PositiveIntegerField(default=0, help_text=_(
+        "Identical copies received later (answered from the stored result, not stored again)"))
+    last_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["mission", "status"])]
+        constraints = [
+            # One report per idempotency key. A refused report (same key, other content) is kept
+            # as a log entry beside the original, so it is left out of the constraint.
+            models.UniqueConstraint(fields=["key"], name="inbound_key_unique",
+                                    condition=~models.Q(key="") & ~models.Q(status="refused")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} from {self.sender or '?'} at {self.received_at:%H:%M:%S}"
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.status == self.Status.QUARANTINED
+
+    @property
+    def is_editable(self) -> bool:
+        """A coordinator may edit and re-process it, or discard it."""
+        return self.status == self.Status.QUARANTINED
+
+
+class DeviceToken(models.Model):
+    """A revocable bearer token for one device of one person.
+
+    Observers use it for the JSON API and the observer web page (``Authorization: Bearer``) and
+    as the password in ODK Collect (HTTP Basic or Digest, with their username). The token is
+    shown once when issued; only its SHA-256 (and, for Digest, the HA1 hash) is stored.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="device_tokens")
+    observer = models.ForeignKey(Observer, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="device_tokens")
+    mission = models.ForeignKey(Mission, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="device_tokens")
+    label = models.CharField(max_length=100, blank=True, help_text=_("e.g. Oleg's phone, ODK Collect"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    digest_ha1 = models.CharField(max_length=32, blank=True,
+                                  help_text=_("MD5(username:realm:token) for HTTP Digest"))
+    prefix = models.CharField(max_length=12, help_text=_("The first characters, to recognise it"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.label or self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ApiKey(models.Model):
+    """A partner system's key to one mission's API, with what it may do."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read the mission's reports")
+        SUBMIT = "submit", _("Submit reports")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text=_("Who uses it, e.g. the partner's name"))
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    scopes = models.JSONField(default=list, help_text=_('["read", "submit"]'))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["mission", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        return self.is_active and scope in (self.scopes or [])

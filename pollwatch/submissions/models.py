@@ -63,6 +63,7 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["mission", "form", "is_current"]),
             models.Index(fields=["station", "form"]),
+            models.Index(fields=["observer", "received_at"]),
         ]
 
     def __str__(self) -> str:
@@ -195,6 +196,8 @@ class StationRecord(models.Model):
     answers = models.JSONField(default=dict, help_text=_("Merged answers"))
     conflicts = models.JSONField(default=dict, blank=True,
                                  help_text=_('{"question": [values from each report]}'))
+    resolutions = models.JSONField(default=dict, blank=True, help_text=_(
+        '{"question": {"value": ..., "by": user id, "at": "..."}}: conflicts a coordinator settled'))
     sections = models.JSONField(default=dict, blank=True,
                                 help_text=_('{"section": "complete|partial|missing|conflict"}'))
     submission_count = models.PositiveIntegerField(default=0)
