@@ -1,0 +1,47 @@
+"""pollwatch's analysis engine: seat allocation, protocol checks, quick count and forensics.
+
+Plain Python over numpy and scipy; it imports nothing from Django or the other apps, which
+call it with plain dicts and arrays. Every function returns a named result with a
+``to_dict()`` for JSON. The formulas and their sources are in ``docs/methods.md``.
+
+- seats: :func:`allocate_seats`, :func:`allocate_plurality`, :func:`allocate_parallel`
+- protocols: :func:`check_protocols`, :func:`check_protocol`, :class:`Equation`
+- quick count: :func:`sample_size`, :func:`design_sample`, :func:`quick_count`
+- forensics: :func:`forensics_report` and its parts (:func:`fingerprint`,
+  :func:`integer_percentages`, :func:`last_digit_test`, :func:`second_digit_test`,
+  :func:`regional_outliers`), :func:`save_figures`
+- data: :class:`StationResults`, :class:`StationFrame`, :func:`simulate_election`
+"""
+
+from ._csv import InputError
+from ._io import StationFrame, StationResults
+from .seats import (
+    METHODS,
+    THRESHOLD_BASES,
+    TIE_RULES,
+    ParallelAllocation,
+    PluralityResult,
+    SeatAllocation,
+    Tie,
+    TieError,
+    allocate_parallel,
+    allocate_plurality,
+    allocate_seats,
+)
+
+__all__ = [
+    "METHODS",
+    "THRESHOLD_BASES",
+    "TIE_RULES",
+    "InputError",
+    "ParallelAllocation",
+    "PluralityResult",
+    "SeatAllocation",
+    "StationFrame",
+    "StationResults",
+    "Tie",
+    "TieError",
+    "allocate_parallel",
+    "allocate_plurality",
+    "allocate_seats",
+]
