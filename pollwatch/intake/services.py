@@ -1,0 +1,265 @@
+"""One intake for every channel: store the raw report, parse it, accept it or quarantine it.
+
+Every channel builds an unsaved :class:`~pollwatch.intake.models.InboundReport` (channel,
+payload, sender, idempotency key, content hash) and hands it to :func:`receive`:
+
+1. The report is parsed and its answers validated against the form version, reading only
+   (cached forms, stations and assignments); nothing is written yet.
+2. In one transaction the raw report is inserted and, when it was accepted, its submission
+   (with the station's merged record, incident or observed protocol). A report that cannot be
+   accepted is inserted in quarantine with its reason instead. If processing fails for a reason
+   nobody foresaw, the raw report is still stored, in quarantine, in a fresh transaction:
+   nothing is dropped.
+3. The key is unique among reports (``inbound_key_unique``) and among a mission's submissions
+   (``submission_key_unique``). A second request with the same key, even at the same moment,
+   fails on that constraint (PostgreSQL makes it wait until the first commits); it is then
+   answered from the stored report: the same content (and the same sender) is a retry, answered
+   with the stored result, nothing stored but a retry count; other content is refused (409)
+   and logged as a report with status ``refused``.
+
+A coordinator's :func:`reprocess_report` runs the same parse and validation on an edited
+payload; :func:`discard_report` closes a quarantined report with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pollwatch.accounts import audit
+from pollwatch.accounts.models import AuditEntry, User
+from pollwatch.missions.models import Observer
+from pollwatch.submissions import services as submission_services
+from pollwatch.submissions.errors import Rejected
+from pollwatch.submissions.models import Submission
+
+from .models import InboundReport
+
+log = logging.getLogger(__name__)
+Status = InboundReport.Status
+
+#: channel -> function reading an InboundReport into a submissions Draft (raises Rejected).
+PARSERS: dict[str, Callable[[InboundReport], Any]] = {}
+
+
+def parser(*channels: str) -> Callable:
+    """Register the function that reads reports of ``channels``."""
+
+    def register(function: Callable) -> Callable:
+        for channel in channels:
+            PARSERS[channel] = function
+        return function
+
+    return register
+
+
+def content_hash(*parts: Any) -> str:
+    """A digest of what was sent and by whom: equal for a retry, different for other content."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            data = part
+        elif isinstance(part, str):
+            data = part.encode()
+        else:
+            data = json.dumps(part, sort_keys=True, separators=(",", ":"), default=str).encode()
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+@dataclass
+class Received:
+    """What became of a report: ``accepted``, ``quarantined``, ``refused`` or ``discarded``;
+    ``replayed`` when it is the stored answer to a retry."""
+
+    status: str
+    report: InboundReport
+    submission: Submission | None = None
+    replayed: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+    @property
+    def reason(self) -> str:
+        return self.report.reason
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return list(self.report.errors or [])
+
+    @property
+    def rejection_code(self) -> str:
+        return (self.report.meta or {}).get("rejection", "")
+
+    @classmethod
+    def of(cls, report: InboundReport, submission: Submission | None = None,
+           replayed: bool = False) -> Received:
+        status = {Status.PROCESSED: "accepted", Status.QUARANTINED: "quarantined",
+                  Status.DISCARDED: "discarded", Status.REFUSED: "refused"}.get(report.status,
+                                                                               "quarantined")
+        if submission is None and report.status == Status.PROCESSED and report.pk:
+            submission = (Submission.objects.filter(inbound=report)
+                          .select_related("form", "form_version", "station").order_by("id").first())
+        return cls(status, report, submission, replayed)
+
+
+def _parse(report: InboundReport) -> Any:
+    function = PARSERS.get(report.channel)
+    if function is None:
+        raise Rejected("unreadable", f"no reader for the {report.channel!r} channel")
+    draft = function(report)
+    return submission_services.prepare_submission(draft)
+
+
+def _quarantine(report: InboundReport, exc: Rejected) -> None:
+    report.status = Status.QUARANTINED
+    report.reason = exc.reason[:2000]
+    report.errors = exc.errors
+    report.meta = {**(report.meta or {}), "rejection": exc.code}
+    if exc.context:
+        report.meta["context"] = {k: v for k, v in exc.context.items() if v not in (None, "")}
+
+
+def _internal_error(report: InboundReport, exc: Exception) -> None:
+    log.exception("intake: processing %s report %s failed", report.channel, report.key or "(no key)")
+    _quarantine(report, Rejected("internal", f"processing failed: {type(exc).__name__}: {exc}"))
+
+
+def receive(report: InboundReport) -> Received:
+    """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring."""
+    report.received_at = report.received_at or timezone.now()
+    report.attempts = 1
+    prepared = None
+    try:
+        prepared = _parse(report)
+        report.status = Status.PROCESSED
+    except Rejected as exc:
+        _quarantine(report, exc)
+    except Exception as exc:  # noqa: BLE001 - store the raw report whatever went wrong
+        _internal_error(report, exc)
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+            submission = (submission_services.record_submission(prepared, report)
+                          if prepared is not None else None)
+        return Received.of(report, submission)
+    except IntegrityError:
+        _unsave(report)
+        if not report.key:
+            raise
+        return _answer_repeated_key(report)
+    except Rejected as exc:
+        _unsave(report)
+        _quarantine(report, exc)
+    except Exception as exc:  # noqa: BLE001
+        _unsave(report)
+        _internal_error(report, exc)
+    return _store_quarantined(report)
+
+
+def _unsave(report: InboundReport) -> None:
+    """Forget the id a rolled-back insert gave the instance, so it can be inserted again."""
+    report.pk = None
+    report._state.adding = True
+
+
+def _store_quarantined(report: InboundReport) -> Received:
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError:
+        _unsave(report)
+        return _answer_repeated_key(report)
+    return Received.of(report)
+
+
+def _answer_repeated_key(report: InboundReport) -> Received:
+    """A report whose key is taken: a retry gets the stored result, other content a refusal."""
+    existing = (InboundReport.objects.filter(key=report.key).exclude(status=Status.REFUSED)
+                .order_by("id").first())
+    if existing is not None and existing.content_hash == report.content_hash:
+        InboundReport.objects.filter(pk=existing.pk).update(retries=F("retries") + 1,
+                                                            last_retry_at=timezone.now())
+        return Received.of(existing, replayed=True)
+    where = f"report #{existing.pk}" if existing else "an existing submission"
+    report.status = Status.REFUSED
+    report.reason = (f"The key {report.key} was already used for other content ({where}); "
+                     "a retry must resend exactly the same report, a new report needs a new key.")
+    report.errors = []
+    report.meta = {**(report.meta or {}), "rejection": "key_reused",
+                   "original": existing.pk if existing else None}
+    report.save(force_insert=True)
+    log.warning("intake: refused %s report: key %s reused with other content", report.channel,
+                report.key)
+    return Received("refused", report)
+
+
+def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
+                     observer: Observer | None = None) -> Received:
+    """Run a quarantined report again with ``payload`` (edited by a coordinator), optionally
+    attributed to ``observer`` (an SMS from a number not on the roster). The report keeps its
+    key and content hash, so the sender's retries of the original now get the new result."""
+    with transaction.atomic():
+        report = InboundReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != Status.QUARANTINED:
+            raise ValueError(f"report #{report.pk} is {report.get_status_display().lower()}, "
+                             "not in quarantine")
+        before = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
+        report.payload = payload
+        if observer is not None:
+            report.observer, report.mission = observer, observer.mission
+            report.sender = report.sender or f"observer:{observer.pk}"
+        report.attempts += 1
+        report.handled_by = actor if isinstance(actor, User) else None
+        report.handled_at = timezone.now()
+        submission = None
+        try:
+            prepared = _parse(report)
+            with transaction.atomic():
+                submission = submission_services.record_submission(prepared, report)
+            report.status, report.reason, report.errors = Status.PROCESSED, "", []
+        except Rejected as exc:
+            _quarantine(report, exc)
+        report.save()
+        after = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
+        audit.record(actor, AuditEntry.Action.ACTION, report, mission=report.mission,
+                     object_repr=f"re-processed {report}",
+                     changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    return Received.of(report, submission)
+
+
+def discard_report(report: InboundReport, reason: str, actor: audit.Actor) -> InboundReport:
+    """Close a quarantined report without counting it; the reason is kept and audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("say why the report is discarded")
+    with transaction.atomic():
+        report = InboundReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != Status.QUARANTINED:
+            raise ValueError(f"report #{report.pk} is {report.get_status_display().lower()}, "
+                             "not in quarantine")
+        report.status = Status.DISCARDED
+        report.reason = f"{reason} (was: {report.reason})" if report.reason else reason
+        report.handled_by = actor if isinstance(actor, User) else None
+        report.handled_at = timezone.now()
+        report.save(update_fields=["status", "reason", "handled_by", "handled_at"])
+        audit.record(actor, AuditEntry.Action.ACTION, report, mission=report.mission,
+                     object_repr=f"discarded {report}",
+                     changes={"status": [Status.QUARANTINED, Status.DISCARDED], "reason": [None, reason]})
+    return report
+
+
+def quarantine_for_mission(mission: Any, status: str = Status.QUARANTINED):
+    """The mission's reports in ``status`` (quarantined by default), newest first."""
+    return (InboundReport.objects.filter(mission=mission, status=status)
+            .select_related("observer", "handled_by").order_by("-received_at", "-id"))

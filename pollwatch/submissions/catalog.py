@@ -1,0 +1,148 @@
+"""What intake looks up for every report, cached in the process: forms and their versions,
+polling stations by code, observers by phone, and an observer's assignments.
+
+Each entry lives ``INTAKE_CACHE_SECONDS`` (30 s by default, 0 under tests so that every test
+reads the database): a new form version, station or assignment is seen by every worker within
+that time. Saving one of those models in this process clears the cache at once. Credentials
+(device tokens, API keys) are never cached here, so a revoked token stops at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from pollwatch.checklists.models import Form, FormVersion
+from pollwatch.elections.models import PollingStation
+from pollwatch.missions.models import Assignment, Observer, Team
+
+T = TypeVar("T")
+_lock = threading.Lock()
+_entries: dict[Hashable, tuple[float, Any]] = {}
+_MISSING = object()
+
+
+def cache_seconds() -> float:
+    default = 0 if getattr(settings, "TESTING", False) else 30
+    return float(getattr(settings, "INTAKE_CACHE_SECONDS", default))
+
+
+def cached(key: Hashable, compute: Callable[[], T], seconds: float | None = None) -> T:
+    seconds = cache_seconds() if seconds is None else seconds
+    if seconds <= 0:
+        return compute()
+    now = time.monotonic()
+    entry = _entries.get(key, _MISSING)
+    if entry is not _MISSING and entry[0] > now:  # type: ignore[index]
+        return entry[1]  # type: ignore[index]
+    value = compute()
+    with _lock:
+        if len(_entries) > 50_000:
+            _entries.clear()
+        _entries[key] = (now + seconds, value)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+@receiver([post_save, post_delete], sender=Form)
+@receiver([post_save, post_delete], sender=FormVersion)
+@receiver([post_save, post_delete], sender=PollingStation)
+@receiver([post_save, post_delete], sender=Assignment)
+@receiver([post_save, post_delete], sender=Observer)
+@receiver([post_save, post_delete], sender=Team)
+def _clear_on_change(**kwargs: Any) -> None:
+    clear()
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+def forms_of_mission(mission_id: int) -> dict[str, Form]:
+    """The mission's forms by code and by SMS keyword (both upper case)."""
+
+    def compute() -> dict[str, Form]:
+        found: dict[str, Form] = {}
+        for form in Form.objects.filter(mission_id=mission_id).select_related("contest"):
+            found[f"code:{form.code.upper()}"] = form
+            if form.sms_keyword:
+                found[f"sms:{form.sms_keyword.upper()}"] = form
+        return found
+
+    return cached(("forms", mission_id), compute)
+
+
+def form_by_code(mission_id: int, code: str) -> Form | None:
+    return forms_of_mission(mission_id).get(f"code:{(code or '').upper()}")
+
+
+def form_by_keyword(mission_id: int, keyword: str) -> Form | None:
+    return forms_of_mission(mission_id).get(f"sms:{(keyword or '').upper()}")
+
+
+def current_version(form: Form) -> FormVersion | None:
+    """The version observers fill in now: the newest published one."""
+
+    def compute() -> FormVersion | None:
+        version = form.published_version()
+        if version is not None:
+            version.form = form
+        return version
+
+    return cached(("current", form.pk), compute)
+
+
+def version_by_number(form: Form, number: int) -> FormVersion | None:
+    def compute() -> FormVersion | None:
+        version = FormVersion.objects.filter(form=form, number=number).first()
+        if version is not None:
+            version.form = form
+        return version
+
+    return cached(("version", form.pk, number), compute)
+
+
+# --- stations and observers -----------------------------------------------------------------
+
+def station_by_code(election_id: int, code: str) -> PollingStation | None:
+    def compute() -> PollingStation | None:
+        return (PollingStation.objects.filter(election_id=election_id, code=code)
+                .select_related("area", "region").first())
+
+    return cached(("station", election_id, code), compute)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One assignment as intake needs it."""
+
+    station_id: int
+    phase: str
+    team_id: int
+    report_due_at: Any
+
+
+def duties_of(observer_id: int) -> list[Duty]:
+    def compute() -> list[Duty]:
+        rows = Assignment.objects.filter(team__members=observer_id).values_list(
+            "station_id", "phase", "team_id", "report_due_at")
+        return [Duty(*row) for row in rows]
+
+    return cached(("duties", observer_id), compute)
+
+
+def observers_by_phone(phone: str) -> list[Observer]:
+    def compute() -> list[Observer]:
+        return list(Observer.objects.filter(phone=phone, is_active=True)
+                    .select_related("mission", "mission__election", "group", "user"))
+
+    return cached(("phone", phone), compute)

@@ -1,0 +1,215 @@
+"""The merged record of one polling station and form, kept up to date on every submission.
+
+Reports are merged by source (an observer; a partner's reports each count as their own
+source). Within one source, a later report's answers replace the earlier ones question by
+question (an observer sending two SMS, each with part of the form). Across sources:
+
+- answers that agree count once;
+- answers that disagree become a *conflict* for a coordinator to resolve
+  (:func:`resolve_conflict`); the original submissions are never changed;
+- free text, photos, locations and date-times are not compared (two observers never write
+  the same words): the newest is shown.
+
+Each section (the form's top-level groups; ``""`` for questions outside any group) reads:
+
+- ``conflict``: an unresolved conflict in it;
+- ``missing``: no answer in it;
+- ``complete``: every required question that applies (its skip logic holds) is answered,
+  or, in a section without required questions, something is answered;
+- ``partial``: otherwise.
+
+The record's ``state`` is ``conflict`` if any section is in conflict, ``missing`` when nothing
+is answered, ``complete`` when every section is, else ``partial``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from pollwatch.accounts import audit
+from pollwatch.accounts.models import AuditEntry, User
+from pollwatch.checklists.models import Form
+
+from .models import StationRecord, Submission
+
+State = StationRecord.State
+NOT_COMPARED = {"text", "photo", "geopoint", "datetime", "date", "note"}
+NEGATIVE_ASSESSMENTS = {"bad", "very_bad"}
+PROBLEM_FLAGS = {"protocol_does_not_reconcile", "control_equation"}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _schema(version: Any) -> Any:
+    from pollwatch.checklists.services import schema
+
+    return schema(version) if version is not None else None
+
+
+def merge_station_record(mission_id: int, station_id: int, form: Form,
+                         version: Any = None) -> StationRecord:
+    """Recompute the station's record for ``form`` from its current submissions (locking the
+    record, so that two reports arriving together both count). Sections follow ``version``
+    (by default the newest report's)."""
+    StationRecord.objects.bulk_create(
+        [StationRecord(mission_id=mission_id, station_id=station_id, form=form, phase=form.phase,
+                       state=State.MISSING)], ignore_conflicts=True)
+    record = StationRecord.objects.select_for_update().get(
+        mission_id=mission_id, station_id=station_id, form=form)
+    rows = list(Submission.objects.filter(
+        mission_id=mission_id, station_id=station_id, form=form, is_current=True, is_test=False,
+    ).order_by("received_at", "id").values("id", "observer_id", "answers", "received_at", "flags",
+                                          "form_version_id"))
+    if version is None and rows:
+        from pollwatch.checklists.models import FormVersion
+
+        version = FormVersion.objects.get(pk=rows[-1]["form_version_id"])
+    _merge(record, rows, version)
+    record.save()
+    return record
+
+
+def _sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, tuple[Any, int]]]:
+    """Per source, each question's newest answer and the submission it came from."""
+    sources: dict[str, dict[str, tuple[Any, int]]] = {}
+    for row in rows:
+        source = f"observer:{row['observer_id']}" if row["observer_id"] else f"submission:{row['id']}"
+        answers = sources.setdefault(source, {})
+        for name, value in (row["answers"] or {}).items():
+            answers[name] = (value, row["id"])
+    return sources
+
+
+def _merge(record: StationRecord, rows: list[dict[str, Any]], version: Any) -> None:
+    schema = _schema(version)
+    types = {spec.name: spec.type for spec in schema.questions} if schema else {}
+    sources = _sources(rows)
+    merged: dict[str, Any] = {}
+    conflicts: dict[str, list[dict[str, Any]]] = {}
+    names = list(dict.fromkeys(n for answers in sources.values() for n in answers))
+    for name in names:
+        given = [(source, *answers[name]) for source, answers in sources.items() if name in answers]
+        distinct: dict[str, dict[str, Any]] = {}
+        for source, value, submission_id in given:
+            entry = distinct.setdefault(_canonical(value), {"value": value, "submissions": [],
+                                                           "sources": []})
+            entry["submissions"].append(submission_id)
+            entry["sources"].append(source)
+        if len(distinct) == 1 or types.get(name) in NOT_COMPARED:
+            merged[name] = max(given, key=lambda g: g[2])[1]
+            continue
+        resolution = (record.resolutions or {}).get(name)
+        if resolution and set(distinct) <= set(resolution.get("values", [])):
+            merged[name] = resolution["value"]
+        else:
+            conflicts[name] = list(distinct.values())
+    record.answers, record.conflicts = merged, conflicts
+    record.submission_count = len(rows)
+    record.first_received_at = rows[0]["received_at"] if rows else None
+    record.last_received_at = rows[-1]["received_at"] if rows else None
+    sections, optional = _sections(schema, merged, conflicts) if schema else ({}, set())
+    record.sections = sections
+    record.state = _overall(sections, optional, bool(rows))
+    record.has_problem = _has_problem(rows, merged)
+
+
+def _applies(spec: Any, answers: dict[str, Any]) -> bool:
+    if spec.relevant is None:
+        return True
+    try:
+        return bool(spec.relevant.is_true(answers))
+    except Exception:  # noqa: BLE001 - an expression that cannot be read counts as applying
+        return True
+
+
+def _section_of(spec: Any) -> str:
+    return spec.sections[0] if spec.sections else ""
+
+
+def _sections(schema: Any, merged: dict[str, Any],
+              conflicts: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
+    """Each section's state, and the sections with no required question that applies."""
+    grouped: dict[str, list[Any]] = {}
+    for spec in schema.questions:
+        if spec.takes_answer and not spec.repeat:
+            grouped.setdefault(_section_of(spec), []).append(spec)
+        elif spec.type == "repeat":
+            grouped.setdefault(_section_of(spec) if spec.sections else spec.name, []).append(spec)
+    states: dict[str, str] = {}
+    optional: set[str] = set()
+    for section, specs in grouped.items():
+        names = {spec.name for spec in specs}
+        expected = [s for s in specs if s.required and _applies(s, merged)]
+        if not expected:
+            optional.add(section)
+        if names & set(conflicts):
+            states[section] = State.CONFLICT
+        elif not names & set(merged):
+            states[section] = State.MISSING
+        elif all(s.name in merged for s in expected):
+            states[section] = State.COMPLETE
+        else:
+            states[section] = State.PARTIAL
+    return states, optional
+
+
+def _overall(sections: dict[str, str], optional: set[str], reported: bool) -> str:
+    """The record's state; an unanswered section with nothing required does not count."""
+    if not reported:
+        return State.MISSING
+    values = set(sections.values())
+    if State.CONFLICT in values:
+        return State.CONFLICT
+    if values <= {State.MISSING}:
+        return State.MISSING if sections else State.COMPLETE
+    counted = [state for name, state in sections.items()
+               if not (state == State.MISSING and name in optional)]
+    return State.COMPLETE if all(s == State.COMPLETE for s in counted) else State.PARTIAL
+
+
+def _has_problem(rows: list[dict[str, Any]], merged: dict[str, Any]) -> bool:
+    for row in rows:
+        if any(flag.get("code") in PROBLEM_FLAGS for flag in row["flags"] or []):
+            return True
+    return any(name.endswith("assessment") and value in NEGATIVE_ASSESSMENTS
+               for name, value in merged.items())
+
+
+def resolve_conflict(record: StationRecord, question: str, value: Any,
+                     actor: audit.Actor) -> StationRecord:
+    """Settle a conflict on ``question`` with ``value`` (one of the reported values, or the
+    coordinator's own after checking with the observers). The submissions stay as they are;
+    a later report with yet another value re-opens the conflict."""
+    with transaction.atomic():
+        record = StationRecord.objects.select_for_update().select_related("form").get(pk=record.pk)
+        reported = (record.conflicts or {}).get(question)
+        if reported is None:
+            raise ValueError(f"{question!r} is not in conflict at this station")
+        values = [_canonical(entry["value"]) for entry in reported]
+        record.resolutions = {**(record.resolutions or {}), question: {
+            "value": value, "values": sorted(set(values) | {_canonical(value)}),
+            "by": actor.pk if isinstance(actor, User) else str(actor),
+            "at": timezone.now().isoformat()}}
+        record.save(update_fields=["resolutions"])
+        merged = merge_station_record(record.mission_id, record.station_id, record.form)
+        audit.record(actor, AuditEntry.Action.ACTION, merged, mission=record.mission_id,
+                     object_repr=f"resolved {question} at station {record.station_id}",
+                     changes={question: [[e["value"] for e in reported], value]})
+    return merged
+
+
+def missing_records(mission: Any, form: Form) -> Any:
+    """Assigned stations with no record for ``form`` yet (for coverage pages)."""
+    from pollwatch.missions.models import Assignment
+
+    reported = StationRecord.objects.filter(mission=mission, form=form).values("station_id")
+    query = Assignment.objects.filter(team__mission=mission)
+    if form.phase:
+        query = query.filter(phase=form.phase)
+    return query.exclude(station_id__in=reported).values_list("station_id", flat=True).distinct()
