@@ -15,6 +15,16 @@ call it with plain dicts and arrays. Every function returns a named result with 
 
 from ._csv import InputError
 from ._io import StationFrame, StationResults
+from .protocols import (
+    DEFAULT_EQUATIONS,
+    PROTOCOL_FIELDS,
+    Equation,
+    EquationError,
+    Failure,
+    ProtocolCheckResult,
+    check_protocol,
+    check_protocols,
+)
 from .seats import (
     METHODS,
     THRESHOLD_BASES,
@@ -30,12 +40,18 @@ from .seats import (
 )
 
 __all__ = [
+    "DEFAULT_EQUATIONS",
     "METHODS",
+    "PROTOCOL_FIELDS",
     "THRESHOLD_BASES",
     "TIE_RULES",
+    "Equation",
+    "EquationError",
+    "Failure",
     "InputError",
     "ParallelAllocation",
     "PluralityResult",
+    "ProtocolCheckResult",
     "SeatAllocation",
     "StationFrame",
     "StationResults",
@@ -44,4 +60,6 @@ __all__ = [
     "allocate_parallel",
     "allocate_plurality",
     "allocate_seats",
+    "check_protocol",
+    "check_protocols",
 ]
