@@ -25,6 +25,16 @@ from .protocols import (
     check_protocol,
     check_protocols,
 )
+from .quickcount import (
+    Estimate,
+    OfficialComparison,
+    QuickCountResult,
+    SeatProjection,
+    SeatRange,
+    StratumCoverage,
+    quick_count,
+)
+from .sampling import SampleDesign, SampleSize, StratumAllocation, design_sample, sample_size
 from .seats import (
     METHODS,
     THRESHOLD_BASES,
@@ -38,6 +48,7 @@ from .seats import (
     allocate_plurality,
     allocate_seats,
 )
+from .simulate import SimulatedElection, simulate_election
 
 __all__ = [
     "DEFAULT_EQUATIONS",
@@ -47,14 +58,24 @@ __all__ = [
     "TIE_RULES",
     "Equation",
     "EquationError",
+    "Estimate",
     "Failure",
     "InputError",
+    "OfficialComparison",
     "ParallelAllocation",
     "PluralityResult",
     "ProtocolCheckResult",
+    "QuickCountResult",
+    "SampleDesign",
+    "SampleSize",
     "SeatAllocation",
+    "SeatProjection",
+    "SeatRange",
+    "SimulatedElection",
     "StationFrame",
     "StationResults",
+    "StratumAllocation",
+    "StratumCoverage",
     "Tie",
     "TieError",
     "allocate_parallel",
@@ -62,4 +83,8 @@ __all__ = [
     "allocate_seats",
     "check_protocol",
     "check_protocols",
+    "design_sample",
+    "quick_count",
+    "sample_size",
+    "simulate_election",
 ]
