@@ -1,5 +1,7 @@
 """Result protocol forms: reading figures and votes out of answers, and checking them with
-the election's control equations (``pollwatch.analysis.protocols`` does the arithmetic).
+the election's control equations, in the same little language as
+``pollwatch.analysis.protocols`` (which checks whole tables with numpy; one report at a time
+is far quicker in plain Python: intake checks every protocol as it arrives).
 
 A protocol form keeps its layout in the version settings (``settings["protocol"]``):
 which question holds which protocol line, and where the votes are (one integer question per
@@ -9,11 +11,10 @@ depends on the station).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-
-from pollwatch.analysis._csv import InputError
-from pollwatch.analysis.protocols import Equation, EquationError, check_protocol
 
 from .schema import FormSchema, ProtocolLayout, _protocol_layout
 
@@ -84,23 +85,79 @@ def protocol_from_answers(form: Form, cleaned: Mapping[str, Any], *,
     return figures_and_votes(layout, cleaned)
 
 
+_TERM = re.compile(r'\s*(?:(?P<number>\d+)|(?P<choices>sum\(\s*choices\s*\))'
+                   r'|(?P<name>[A-Za-z_][A-Za-z0-9_\-]*)|"(?P<quoted>[^"]+)"|(?P<sign>[+-]))')
+
+
+@functools.lru_cache(maxsize=256)
+def _linear(text: str) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
+    """``(terms, constant, choices coefficient)`` of a sum of protocol fields, in the language
+    of ``pollwatch.analysis.protocols`` (names, whole numbers, + and -, ``sum(choices)``);
+    None when it cannot be read."""
+    terms: dict[str, int] = {}
+    constant = choices = 0
+    sign, expect_term, position = 1, True, 0
+    text = text.strip()
+    while position < len(text):
+        match = _TERM.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        position = match.end()
+        if match.group("sign"):
+            sign = (1 if match.group("sign") == "+" else -1) * (sign if expect_term else 1)
+            expect_term = True
+            continue
+        if not expect_term:
+            return None
+        if match.group("number"):
+            constant += sign * int(match.group("number"))
+        elif match.group("choices"):
+            choices += sign
+        else:
+            name = match.group("name") or match.group("quoted")
+            terms[name] = terms.get(name, 0) + sign
+        sign, expect_term = 1, False
+    if expect_term:
+        return None
+    return tuple(terms.items()), constant, choices
+
+
+def _side(text: str, values: Mapping[str, int], votes: Mapping[str, int]) -> int | None:
+    linear = _linear(text)
+    if linear is None:
+        return None
+    terms, total, choices = linear
+    for name, coefficient in terms:
+        value = values.get(name)
+        if value is None:
+            return None
+        total += coefficient * value
+    if choices:
+        if not votes:
+            return None
+        total += choices * sum(votes.values())
+    return total
+
+
 def equation_failures(equations: list[Mapping[str, str]], figures: Mapping[str, int],
                       votes: Mapping[str, int]) -> list[dict[str, Any]]:
     """The control equations that fail, as ``{"equation", "expression", "lhs", "rhs",
-    "difference"}``. An equation using a figure that was not answered is not evaluated."""
+    "difference"}``. An equation using a figure that was not answered (or that cannot be
+    read) is not evaluated. Equations follow ``pollwatch.analysis.protocols``: sums of
+    protocol fields and choice codes, ``sum(choices)``, compared with ``==``, ``<=``, ``>=``."""
+    values = {**votes, **figures}
     failures = []
     for data in equations:
-        try:
-            equation = Equation.from_dict(data)
-            row: dict[str, Any] = dict.fromkeys(equation.columns())
-            row.update(figures)
-            row.update(votes)
-            for failure in check_protocol(row, [equation], choices=list(votes)):
-                failures.append({"equation": failure.equation, "expression": failure.expression,
-                                 "lhs": failure.lhs, "rhs": failure.rhs,
-                                 "difference": failure.difference})
-        except (EquationError, InputError):
-            continue  # e.g. sum(choices) with no votes given: nothing to check
+        op = str(data.get("op", ""))
+        lhs = _side(str(data.get("lhs", "")), values, votes)
+        rhs = _side(str(data.get("rhs", "")), values, votes)
+        if lhs is None or rhs is None or op not in {"==", "<=", ">="}:
+            continue
+        difference = lhs - rhs
+        if (op == "==" and difference) or (op == "<=" and difference > 0) or (op == ">=" and difference < 0):
+            expression = f"{data.get('lhs')} {op} {data.get('rhs')}"
+            failures.append({"equation": str(data.get("name") or expression), "expression": expression,
+                             "lhs": lhs, "rhs": rhs, "difference": difference})
     return failures
 
 

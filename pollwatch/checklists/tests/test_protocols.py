@@ -142,3 +142,21 @@ def test_a_ballot_number_without_a_station_is_not_guessed(world, districts):
     version = protocol_version(world.alpha, districts)
     result = validate_answers(version, {**GOOD, "station": "71001", "votes": [{"choice": "1", "count": 5}]})
     assert [e.kind for e in result.errors] == ["choice"]
+
+
+def test_equation_failures_follow_the_analysis_language():
+    from pollwatch.checklists.protocols import equation_failures
+
+    figures = {"received": 500, "issued": 410, "cancelled": 80, "valid": 400, "invalid": 10,
+               "ballots": 410}
+    votes = {"amanat": 300, "Ak Zhol": 99}
+    equations = [
+        {"name": "received_balance", "lhs": "received", "op": "==", "rhs": "issued + cancelled"},
+        {"name": "votes", "lhs": "valid", "op": "==", "rhs": "sum(choices)"},
+        {"name": "amanat_share", "lhs": 'amanat + "Ak Zhol" - 399', "op": ">=", "rhs": "0"},
+        {"name": "unknown_field", "lhs": "registered", "op": ">=", "rhs": "issued"},   # not answered
+        {"name": "unreadable", "lhs": "valid * 2", "op": "==", "rhs": "ballots"},
+    ]
+    failures = equation_failures(equations, figures, votes)
+    assert [(f["equation"], f["lhs"], f["rhs"], f["difference"]) for f in failures] == [
+        ("received_balance", 500, 490, 10), ("votes", 400, 399, 1)]
