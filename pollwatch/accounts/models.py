@@ -83,3 +83,35 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.user or self.actor or "system"
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.model} {self.object_repr}"
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in for one user: a short code to type, or a link (shown as a QR code).
+
+    A coordinator issues it for an observer's phone; it is valid for a few hours and for one
+    sign-in. Only keyed hashes of the code and of the link's token are stored.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="sign_in_codes")
+    mission = models.ForeignKey("missions.Mission", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    code_hash = models.CharField(max_length=64)
+    link_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True,
+                                      help_text=_("Set when a newer code replaces it"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-in code for {self.user} (expires {self.expires_at:%Y-%m-%d %H:%M})"
+
+    def is_usable(self, now) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
