@@ -151,7 +151,7 @@ def _consume(record: SignInCode) -> User:
     if not used:
         raise CodeRefused(_("This code has already been used or has expired. Ask your coordinator "
                             "for a new one."))
-    audit.record(record.user, AuditEntry.Action.ACTION, record, mission=record.mission_id,
+    audit.record(record.user, AuditEntry.Action.ACTION, record, mission=record.mission,
                  object_repr=f"signed in with a one-time code: {record.user.username}")
     return record.user
 
