@@ -14,6 +14,8 @@ draft accepts only test submissions, which publishing deletes.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import logging
@@ -132,6 +134,23 @@ def _store_version(form: Form, read: ReadForm, content: bytes, actor: audit.Acto
     return version
 
 
+@functools.lru_cache(maxsize=64)
+def _built(key: str) -> tuple[bytes, ReadForm]:
+    definition, settings, languages = json.loads(key)
+    content = workbook_from_definition(definition, settings, languages)
+    return content, read_workbook(content, f"{settings.get('form_id') or 'form'}.xlsx")
+
+
+def _workbook_and_read(definition: Sequence[Mapping[str, Any]], settings: Mapping[str, Any],
+                       languages: Sequence[str] | None) -> tuple[bytes, ReadForm]:
+    """The XLSForm workbook of a definition and what pyxform reads from it. Built-in forms
+    are rebuilt on every ``install_templates``; the same definition is built once per process."""
+    key = json.dumps([definition, settings, list(languages) if languages else None], sort_keys=True,
+                     default=str, ensure_ascii=False)
+    content, read = _built(key)
+    return content, copy.deepcopy(read)
+
+
 def create_version(form: Form, questions: Sequence[Mapping[str, Any]], actor: audit.Actor, *,
                    settings: Mapping[str, Any] | None = None,
                    languages: Sequence[str] | None = None) -> FormVersion:
@@ -144,9 +163,8 @@ def create_version(form: Form, questions: Sequence[Mapping[str, Any]], actor: au
     on the version (a protocol's layout). Raises :class:`FormDefinitionError`.
     """
     with transaction.atomic():
-        content = workbook_from_definition(questions, _workbook_settings(form, _next_number(form)),
+        content, read = _workbook_and_read(questions, _workbook_settings(form, _next_number(form)),
                                            languages)
-        read = read_workbook(content, f"{form.code}.xlsx")
         return _store_version(form, read, content, actor, filename=f"{form.code}.xlsx",
                               extra_settings=settings)
 
@@ -231,8 +249,7 @@ def _install(mission: Mission, spec: Mapping[str, Any], actor: audit.Actor,
                     sms_keyword=_free_keyword(mission, spec["sms_keyword"], None))
         audit.save_audited(form, actor, mission=mission)
     definition = builtin.keep_languages(spec["definition"], languages)
-    content = workbook_from_definition(definition, _workbook_settings(form, _next_number(form)), None)
-    read = read_workbook(content, f"{form.code}.xlsx")
+    content, read = _workbook_and_read(definition, _workbook_settings(form, _next_number(form)), None)
     settings = {**read.settings, **(extra_settings or {}), "languages": read.languages}
     latest = form.versions.order_by("-number").first()
     if latest is not None and latest.fingerprint == _fingerprint(read, settings):
