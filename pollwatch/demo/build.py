@@ -360,3 +360,13 @@ def build_demo() -> Demo:
     for step in EXTRA_STEPS:
         step(demo)
     return demo
+
+
+def _install_forms(demo: Demo) -> None:
+    from pollwatch.checklists.demo import install_demo_forms
+
+    install_demo_forms(demo)
+
+
+# The forms come first: later steps (reports, protocols) fill them in.
+EXTRA_STEPS.insert(0, _install_forms)
