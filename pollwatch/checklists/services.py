@@ -123,7 +123,8 @@ def _store_version(form: Form, read: ReadForm, content: bytes, actor: audit.Acto
     )
     stem = slugify(PurePath(filename).stem)[:60] or form.code
     suffix = PurePath(filename).suffix.lower() or ".xlsx"
-    version.xlsform.save(f"{form.mission.code}-{form.code}-v{number}-{stem}{suffix}",
+    name = f"{form.mission.code}-{form.code}-v{number}" + ("" if stem == form.code else f"-{stem}")
+    version.xlsform.save(f"{name}{suffix}",
                          ContentFile(content), save=False)
     _save_version(version, actor, ["number", "status", "version_string", "fingerprint", "xform_hash"])
     Question.objects.bulk_create([
