@@ -142,3 +142,15 @@ def test_the_demo_step_installs_the_forms_first(world):
     assert "OP opening" in demo.notes[-1]
     entry = AuditEntry.objects.filter(model="checklists.Form", mission=world.alpha).first()
     assert entry.actor == "demo"
+
+
+def test_sms_schema_formats_a_message_in_the_documented_grammar(world, forms):
+    version = forms["opening"].published_version()
+    answers = {"arrived_at": "6:40", "opened_at": "7:00", "opened_on_time": "Y",
+               "unauthorised_present": "Y", "unauthorised_who": "police officials",
+               "boxes_shown_empty": "Y", "boxes_sealed": "N", "observers_can_see": "Y",
+               "assessment": "3", "comments": "seal missing on box 2"}
+    cleaned = validate_answers(version, answers, station=world.station_astana).cleaned
+    message = sms_schema(version).format("71001", cleaned)
+    assert message == ("OP 71001 A1 06:40 A2 07:00 A3 Y B6 Y B7 1,2 C1 Y C2 N C7 Y D1 3 "
+                       "@ seal missing on box 2")
