@@ -347,7 +347,9 @@ class _Checker:
         self.district_choices = district_choices
         self.district_ballots = district_ballots or {}
         self.result = ValidationResult()
-        self.unreadable: set[tuple[str, int | None]] = set()  # reported once, not also "required"
+        # Unreadable answers wait until we know whether their question is asked: an answer to
+        # a question that is not asked is dropped, whatever it says.
+        self.unreadable: dict[tuple[str, int | None], AnswerError] = {}
 
     # problems -------------------------------------------------------------------------------
     def error(self, spec: QuestionSpec | None, kind: str, message: str, row: int | None = None,
@@ -417,8 +419,7 @@ class _Checker:
             try:
                 typed[name] = _convert(spec, value, self.zone)
             except _Bad as bad:
-                self.error(spec, bad.kind, bad.message, row)
-                self.unreadable.add((name, row))
+                self.unreadable[(name, row)] = self._make(spec, bad.kind, bad.message, row, "")
         return typed
 
     # relevance, required, bounds, constraints -----------------------------------------------
@@ -466,16 +467,20 @@ class _Checker:
     def settle(self, spec: QuestionSpec, typed: dict[str, Any], context: dict[str, Any],
                memo: dict[str, bool], cleaned: dict[str, Any], row: int | None) -> None:
         """Decide one question: relevant or dropped, required, bounds and constraint."""
+        unreadable = self.unreadable.pop((spec.name, row), None)
         if not self.is_relevant(spec, context, memo):
-            if spec.name in typed:
+            if spec.name in typed or unreadable is not None:
                 self.result.dropped.append(spec.name)
                 self.warn(spec, "irrelevant", "answer ignored: the question is not asked "
                           "given the other answers", row)
             context.pop(spec.name, None)
             return
+        if unreadable is not None:
+            self.result.errors.append(unreadable)
+            return
         value = typed.get(spec.name)
         if value is None:
-            if spec.required and (spec.name, row) not in self.unreadable:
+            if spec.required:
                 self.error(spec, "required", "an answer is required", row)
             return
         if self.check_value(spec, value, context, row):
@@ -506,6 +511,10 @@ class _Checker:
                 self.settle_rows(spec, typed_rows.get(spec.name), context, memo)
             elif spec.takes_answer:
                 self.settle(spec, typed, context, memo, cleaned, None)
+        dropped_rows = {name for name in self.result.dropped if name in self.schema.repeat_children}
+        for (name, _row), error in self.unreadable.items():
+            if self.schema.by_name[name].repeat not in dropped_rows:
+                self.result.errors.append(error)
         if self.schema.protocol is not None:
             self.check_protocol_rows()
         return self.result

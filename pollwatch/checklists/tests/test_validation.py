@@ -211,3 +211,11 @@ def test_station_answer_must_match_the_station_given(form):
 
 def test_answers_must_be_an_object(form):
     assert check_answers(form, ["a"]).errors[0].kind == "type"
+
+
+def test_an_unreadable_answer_to_a_question_not_asked_is_dropped_not_an_error(form):
+    result = check_answers(form, {"station": "71001", "opened": "no", "opened_at": "whenever",
+                                  "reason": "no staff"})
+    assert result.ok and result.dropped == ["opened_at"]
+    result = check_answers(form, {"station": "71001", "opened": "yes", "opened_at": "whenever"})
+    assert [(e.question, e.kind) for e in result.errors] == [("opened_at", "type")]
