@@ -1,12 +1,20 @@
 from django.urls import path
 
-from .views import overview
+from .views import coverage, incidents, overdue, overview, stations
 
 app_name = "dashboard"
 urlpatterns = [
     path("", overview.landing, name="landing"),
     path("m/<slug:mission>/", overview.mission_overview, name="mission"),
     path("m/<slug:mission>/stations/", overview.station_list, name="stations"),
+    path("m/<slug:mission>/stations/<int:station_id>/", stations.station_page, name="station"),
+    path("m/<slug:mission>/stations/code/<str:code>/", stations.station_by_code_page, name="station_by_code"),
     path("m/<slug:mission>/meetings/", overview.meeting_list, name="meetings"),
     path("m/<slug:mission>/audit/", overview.audit_log, name="audit"),
+    path("m/<slug:mission>/coverage/", coverage.coverage_page, name="coverage"),
+    path("m/<slug:mission>/coverage/data.geojson", coverage.coverage_data, name="coverage_data"),
+    path("m/<slug:mission>/overdue/", overdue.overdue_page, name="overdue"),
+    path("m/<slug:mission>/incidents/", incidents.incident_board, name="incidents"),
+    path("m/<slug:mission>/incidents/<int:incident_id>/", incidents.incident_page, name="incident"),
+    path("m/<slug:mission>/incidents/banner/", incidents.critical_banner, name="critical_banner"),
 ]

@@ -1,0 +1,103 @@
+"""Template helpers of the mission pages: state badges, query strings, local times, shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import template
+from django.utils.http import urlencode
+
+from ..services import states
+
+register = template.Library()
+
+
+@register.inclusion_tag("dashboard/_state.html")
+def state_badge(state: str):
+    """A state in colour, symbol and word (colour is never the only signal)."""
+    return {"s": state, "label": states.LABELS.get(state, state), "symbol": states.SYMBOLS.get(state, "")}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with ``changes`` (an empty value removes the parameter)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in ("", None):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return urlencode(sorted((k, v) for k, v in params.items()))
+
+
+@register.filter
+def split(value: str, sep: str = " ") -> list[str]:
+    return str(value).split(sep if sep != " " else None)
+
+
+@register.filter
+def local_time(moment: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | None) -> str:
+    """``HH:MM`` at the polling station (``zone``: its IANA time zone); the date is added when
+    it is not election day's, which the page states once."""
+    if moment is None:
+        return "–"
+    tz = zoneinfo.ZoneInfo(zone) if zone and isinstance(zone, str) else (zone or dt.UTC)
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+@register.filter
+def local_datetime(moment: dt.datetime | None, zone: str | None) -> str:
+    if moment is None:
+        return "–"
+    tz = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def percent(share: float | None, digits: int = 0) -> str:
+    if share is None:
+        return "–"
+    return f"{100 * share:.{int(digits)}f} %"
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def get_count(item, state: str) -> int:
+    """``item.count(state)`` (a region's or a result's count of one state)."""
+    return item.count(state)
+
+
+@register.filter
+def floordiv(value: int, divisor: int) -> int:
+    return int(value) // int(divisor)
+
+
+@register.filter
+def modulo(value: int, divisor: int) -> int:
+    return int(value) % int(divisor)
+
+
+@register.simple_tag(takes_context=True)
+def critical_incidents(context, limit: int = 5) -> dict:
+    """Critical incidents of the page's mission that nobody has taken up: the count and the
+    oldest few (for the banner every mission page shows). Staff pages only."""
+    from pollwatch.accounts.access import STAFF, has_role
+
+    from ..services.incidents import unacknowledged_critical
+
+    mission = context.get("current_mission") or context.get("mission")
+    request = context.get("request")
+    if mission is None or request is None or not has_role(request.user, mission, STAFF):
+        return {"count": 0, "items": [], "mission": mission}
+    items = list(unacknowledged_critical(mission).select_related("station")[: limit + 1])
+    count = len(items) if len(items) <= limit else unacknowledged_critical(mission).count()
+    return {"count": count, "items": items[:limit], "mission": mission}

@@ -1,0 +1,53 @@
+"""Live coverage: the map and the table of assigned stations by phase, refreshed every 30 s."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.missions.models import Phase
+
+from ..services import states
+from ..services.coverage import coverage, coverage_geojson, coverage_table
+from ._common import choice, export_format, export_response, phase_under_way
+
+PAGE_SIZE = 200
+REFRESH_SECONDS = 30
+
+
+def _read(request, mission):
+    now = timezone.now()
+    phase = choice(request, "phase", Phase.values, phase_under_way(mission, now))
+    region = request.GET.get("region", "")[:64]
+    state = choice(request, "state", states.ORDER)
+    return coverage(mission, phase, now, region=region, state=state), region, state
+
+
+@mission_view(*STAFF)
+def coverage_page(request, mission):
+    result, region, state = _read(request, mission)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(coverage_table(mission, result), fmt)
+    page = Paginator(result.stations, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "mission": mission, "result": result, "page": page, "region": region, "state": state,
+        "phases": Phase.choices, "legend": states.legend(), "refresh": REFRESH_SECONDS,
+        "tiles_url": getattr(settings, "MAP_TILES_URL", ""),
+        "tiles_attribution": getattr(settings, "MAP_TILES_ATTRIBUTION", ""),
+        "totals": [(s, states.LABELS[s], states.SYMBOLS[s], result.count(s)) for s in states.ORDER],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "dashboard/_coverage_live.html", {**context, "oob": True})
+    return render(request, "dashboard/coverage.html", context)
+
+
+@mission_view(*STAFF)
+def coverage_data(request, mission):
+    """The map's markers as GeoJSON (the same filters as the page)."""
+    result, _region, _state = _read(request, mission)
+    return JsonResponse(coverage_geojson(result))
