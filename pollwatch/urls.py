@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pollwatch.intake.urls")),
     path("", include("pollwatch.dashboard.urls")),
     path("", include("pollwatch.statements.urls")),
+    path("", include("pollwatch.results.urls")),
     path("", include("pollwatch.checklists.urls")),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
