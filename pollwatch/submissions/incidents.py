@@ -117,7 +117,7 @@ def _move(incident: Incident, status: str, actor: audit.Actor, note: str = "",
         changes: dict[str, Any] = {"status": [before, status]}
         if escalated_to:
             changes["escalated_to"] = [None, escalated_to]
-        audit.record(actor, AuditEntry.Action.UPDATE, incident, mission=incident.mission_id,
+        audit.record(actor, AuditEntry.Action.UPDATE, incident, mission=incident.mission,
                      object_repr=f"incident {incident.pk} ({incident.category})", changes=changes)
     return event
 
@@ -149,7 +149,7 @@ def acknowledge(event: IncidentEvent, actor: audit.Actor, at: dt.datetime | None
         return event
     event.acknowledged_at = at or timezone.now()
     event.save(update_fields=["acknowledged_at"])
-    audit.record(actor, AuditEntry.Action.UPDATE, event.incident, mission=event.incident.mission_id,
+    audit.record(actor, AuditEntry.Action.UPDATE, event.incident, mission=event.incident.mission,
                  object_repr=f"incident {event.incident_id} acknowledged by {event.escalated_to}",
                  changes={"acknowledged_at": [None, event.acknowledged_at.isoformat()]})
     return event

@@ -198,7 +198,7 @@ def resolve_conflict(record: StationRecord, question: str, value: Any,
             "at": timezone.now().isoformat()}}
         record.save(update_fields=["resolutions"])
         merged = merge_station_record(record.mission_id, record.station_id, record.form)
-        audit.record(actor, AuditEntry.Action.ACTION, merged, mission=record.mission_id,
+        audit.record(actor, AuditEntry.Action.ACTION, merged, mission=record.mission,
                      object_repr=f"resolved {question} at station {record.station_id}",
                      changes={question: [[e["value"] for e in reported], value]})
     return merged

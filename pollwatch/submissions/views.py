@@ -1,0 +1,44 @@
+"""Export pages: streamed CSV, XLSX and GeoJSON of a mission's submissions, incidents and
+observed protocols."""
+
+from __future__ import annotations
+
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+
+from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.checklists.models import Form
+
+from . import exports
+
+
+@mission_view(*STAFF)
+def export_index(request, mission):
+    forms = Form.objects.filter(mission=mission).order_by("kind", "code")
+    return render(request, "submissions/exports.html",
+                  {"mission": mission, "forms": forms, "formats": exports.FORMATS})
+
+
+def _table(request, mission, what: str) -> exports.Table:
+    if what == "incidents":
+        return exports.incidents_table(mission)
+    if what == "protocols":
+        return exports.protocols_table(mission)
+    if what == "submissions":
+        form = Form.objects.filter(mission=mission, code=request.GET.get("form", "")).first()
+        if form is None:
+            raise Http404("Say which form (?form=<code>)")
+        return exports.submissions_table(mission, form,
+                                         include_superseded=request.GET.get("all") == "1")
+    raise Http404("No such export")
+
+
+@mission_view(*STAFF)
+def export(request, mission, what: str, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format")
+    table = _table(request, mission, what)
+    response = StreamingHttpResponse(exports.stream(table, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
+    response["X-Accel-Buffering"] = "no"
+    return response
