@@ -1,12 +1,117 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages: the observer web page (and its service worker), and the quarantine queue."""
 
-from pollwatch.accounts.access import assignments_for_observer, observer_for_user
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from pollwatch.accounts.access import (
+    MANAGERS,
+    STAFF,
+    has_role,
+    is_administrator,
+    mission_view,
+    observer_for_user,
+)
+from pollwatch.missions.models import Observer
+
+from . import services
+from .models import InboundReport
+
+#: Bump when the page's files change, so that phones fetch the new ones.
+OFFLINE_VERSION = "observe-v1"
 
 
 @login_required
 def observe_home(request):
     observer = observer_for_user(request.user)
-    assignments = assignments_for_observer(observer) if observer else []
-    return render(request, "intake/observe_home.html",
-                  {"observer": observer, "assignments": assignments})
+    return render(request, "intake/observe_home.html", {"observer": observer,
+                                                        "offline_version": OFFLINE_VERSION})
+
+
+@never_cache
+def service_worker(request):
+    """Served from /observe/ so that it controls the page (scope /observe/)."""
+    assets = [static(name) for name in (
+        "intake/observe.js", "intake/outbox.js", "intake/render.js", "intake/observe.css",
+        "pollwatch/app.css")]
+    body = render(request, "intake/sw.js", {"version": OFFLINE_VERSION, "assets": assets}).content
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/observe/"
+    return response
+
+
+def web_manifest(request):
+    return render(request, "intake/manifest.webmanifest", {},
+                  content_type="application/manifest+json")
+
+
+def _reports(request, mission):
+    query = InboundReport.objects.filter(mission=mission)
+    if is_administrator(request.user):
+        query = InboundReport.objects.filter(Q(mission=mission) | Q(mission__isnull=True))
+    return query.select_related("observer", "handled_by")
+
+
+@mission_view(*STAFF)
+def quarantine_list(request, mission):
+    status = request.GET.get("status", InboundReport.Status.QUARANTINED)
+    if status not in InboundReport.Status.values:
+        status = InboundReport.Status.QUARANTINED
+    reports = _reports(request, mission).filter(status=status).order_by("-received_at", "-id")
+    channel = request.GET.get("channel", "")
+    if channel:
+        reports = reports.filter(channel=channel)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "intake/quarantine_list.html", {
+        "mission": mission, "page": page, "status": status, "channel": channel,
+        "statuses": InboundReport.Status.choices,
+        "can_act": has_role(request.user, mission, MANAGERS)})
+
+
+@mission_view(*STAFF)
+def quarantine_detail(request, mission, report_id):
+    report = _reports(request, mission).filter(pk=report_id).first()
+    if report is None:
+        raise Http404("No such report")
+    if request.method == "POST":
+        if not has_role(request.user, mission, MANAGERS):
+            raise PermissionDenied("Only coordinators fix or discard reports")
+        return _act(request, mission, report)
+    observers = Observer.objects.filter(mission=mission, is_active=True).order_by("full_name")
+    return render(request, "intake/quarantine_detail.html", {
+        "mission": mission, "report": report, "observers": observers,
+        "can_act": has_role(request.user, mission, MANAGERS) and report.is_editable})
+
+
+def _act(request, mission, report):
+    action = request.POST.get("action")
+    try:
+        if action == "discard":
+            services.discard_report(report, request.POST.get("reason", ""), request.user)
+            messages.success(request, _("Report discarded."))
+        elif action == "reprocess":
+            observer = None
+            if request.POST.get("observer"):
+                observer = Observer.objects.filter(mission=mission, pk=request.POST["observer"]).first()
+            received = services.reprocess_report(report, request.POST.get("payload", report.payload),
+                                                 request.user, observer=observer)
+            if received.accepted:
+                messages.success(request, _("Report accepted and counted."))
+            else:
+                messages.error(request, _("Still not accepted: %(reason)s") % {"reason": received.reason})
+                return redirect("intake:quarantine_detail", mission=mission.code, report_id=report.pk)
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("intake:quarantine_detail", mission=mission.code, report_id=report.pk)
+    return redirect("intake:quarantine", mission=mission.code)
