@@ -100,7 +100,7 @@ class FormVersion(models.Model):
         return self.published_at is not None and self.status != self.Status.DRAFT
 
     @property
-    def form_id(self) -> str:
+    def xform_id(self) -> str:
         """The XForm id: stable per form, ``<mission>-<form code>``."""
         return f"{self.form.mission.code}-{self.form.code}"
 

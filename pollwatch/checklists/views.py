@@ -105,7 +105,7 @@ def version_detail(request, mission, version):
 def version_xform(request, mission, version):
     found = _version(mission, version)
     response = HttpResponse(found.xform, content_type="text/xml; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{found.form_id}-v{found.number}.xml"'
+    response["Content-Disposition"] = f'inline; filename="{found.xform_id}-v{found.number}.xml"'
     return response
 
 
@@ -116,5 +116,5 @@ def version_workbook(request, mission, version):
         raise Http404("No workbook")
     response = HttpResponse(found.xlsform.read(), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{found.form_id}-v{found.number}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{found.xform_id}-v{found.number}.xlsx"'
     return response

@@ -421,7 +421,7 @@ class _Reader:
         number = 0
         for row in self.questions:
             automatic = row.pop("_automatic")
-            if row["code"] or automatic or row["type"] in {GROUP, REPEAT, NOTE} \
+            if row["code"] or automatic or row["type"] in {GROUP, REPEAT, NOTE, PHOTO} \
                     or row["name"] == STATION_QUESTION or row["repeat"]:
                 continue
             number += 1

@@ -150,3 +150,10 @@ def test_xform_and_workbook_downloads(world, login, installed):
 def test_the_mission_menu_links_forms_for_staff(world, login):
     page = login(world.alice).get(reverse("dashboard:mission", args=["alpha"])).content.decode()
     assert forms_url() in page
+
+
+def test_version_page_names_the_xform_id(world, login, installed):
+    version = installed["incident"].published_version()
+    page = login(world.alice).get(reverse("checklists:version", args=["alpha", version.pk])).content.decode()
+    assert "XForm id alpha-incident" in page
+    assert version.questions.get(name="evidence").code == ""   # a photo cannot come by SMS
