@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coverage, incidents, overdue, overview, stations
+from .views import coverage, findings, incidents, overdue, overview, people, stations
 
 app_name = "dashboard"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("m/<slug:mission>/incidents/", incidents.incident_board, name="incidents"),
     path("m/<slug:mission>/incidents/<int:incident_id>/", incidents.incident_page, name="incident"),
     path("m/<slug:mission>/incidents/banner/", incidents.critical_banner, name="critical_banner"),
+    path("m/<slug:mission>/findings/", findings.findings_page, name="findings"),
+    path("m/<slug:mission>/findings/<slug:form_code>/", findings.findings_drill, name="findings_drill"),
+    path("m/<slug:mission>/people/", people.people_page, name="people"),
+    path("m/<slug:mission>/people/<int:observer_id>/code/", people.issue_code, name="issue_code"),
 ]

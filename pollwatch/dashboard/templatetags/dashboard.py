@@ -101,3 +101,8 @@ def critical_incidents(context, limit: int = 5) -> dict:
     items = list(unacknowledged_critical(mission).select_related("station")[: limit + 1])
     count = len(items) if len(items) <= limit else unacknowledged_critical(mission).count()
     return {"count": count, "items": items[:limit], "mission": mission}
+
+
+@register.filter
+def code_state(row, now) -> str:
+    return row.code_state(now)
