@@ -81,8 +81,14 @@ def _whole_percent_probability(
     scale = 10.0 ** (decimals if decimals is not None else 0)
     kmin = np.maximum(0.0, np.floor(kf - tail * sd - 2))
     kmax = np.minimum(nf, np.ceil(kf + tail * sd + 2))
+    if not include_bounds and decimals is None:  # only the windows of 1 % ... 99 %
+        kmin = np.maximum(kmin, np.ceil(nf / 100))
+        kmax = np.minimum(kmax, np.floor(nf * 99 / 100))
+    elif not include_bounds:
+        kmin = np.maximum(kmin, np.ceil(nf * (2 * scale - 1) / (200 * scale)))
+        kmax = np.minimum(kmax, np.ceil(nf * (2 * scale * 99 + 1) / (200 * scale)) - 1)
     first = np.floor(100 * kmin / np.maximum(nf, 1.0))
-    windows = np.floor(100 * kmax / np.maximum(nf, 1.0)) - first + 2
+    windows = np.maximum(np.floor(100 * kmax / np.maximum(nf, 1.0)) - first + 2, 1)
     width = np.ones_like(nf) if decimals is None else np.maximum(np.ceil(nf / (100 * scale)), 1)
     log_factorial = special.gammaln(np.arange(int(n.max()) + 2, dtype=float) + 1)
     safe_p = np.where(live, p, 0.5)
@@ -93,19 +99,17 @@ def _whole_percent_probability(
     for start in range(0, order.size, block):
         idx = order[start : start + block]
         n_col = nf[idx][:, None]
-        j = first[idx][:, None] + np.arange(int(windows[idx].max()))
+        centre = n_col * (first[idx][:, None] + np.arange(int(windows[idx].max())))  # n j, exact
         if decimals is None:
-            lo = np.ceil(n_col * j / 100)
-            hi = np.floor(n_col * j / 100)
-        else:
-            lo = np.ceil(n_col * (2 * scale * j - 1) / (200 * scale))
-            hi = np.ceil(n_col * (2 * scale * j + 1) / (200 * scale)) - 1
+            lo = np.ceil(centre / 100)
+            hi = np.floor(centre / 100)
+        else:  # integers divided once: the ceilings are exact
+            lo = np.ceil((2 * scale * centre - n_col) / (200 * scale))
+            hi = np.ceil((2 * scale * centre + n_col) / (200 * scale)) - 1
         np.maximum(lo, kmin[idx][:, None], out=lo)
         np.minimum(hi, kmax[idx][:, None], out=hi)
         ok = lo <= hi
-        if not include_bounds:
-            ok &= (j > 0) & (j < 100)
-        lo *= ok
+        np.minimum(lo, n_col, out=lo)
         lo_int = lo.astype(np.int64)
         n_int = n[idx][:, None]
         log_pmf = np.take(log_factorial, n_int - lo_int)

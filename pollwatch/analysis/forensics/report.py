@@ -110,12 +110,12 @@ def _robust_z(
 ) -> tuple[FloatArray, FloatArray]:
     """Robust z-scores against the group (national when the group is small) and medians."""
     small = np.bincount(groups, minlength=count) < min_group
-    national = np.median(values) if values.size else np.nan
-    national_mad = np.median(np.abs(values - national)) if values.size else np.nan
     median = _group_median(values, groups, count)
     mad = _group_median(np.abs(values - median[groups]), groups, count)
-    median = np.where(small, national, median)
-    mad = np.where(small, national_mad, mad)
+    if small.any() and values.size:
+        national = np.median(values)
+        median = np.where(small, national, median)
+        mad = np.where(small, np.median(np.abs(values - national)), mad)
     scale = np.maximum(MAD_TO_SD * mad, floor)
     return (values - median[groups]) / scale[groups], median[groups]
 
