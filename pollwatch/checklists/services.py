@@ -395,7 +395,7 @@ def import_xlsform(mission: Mission, file: str | Path | bytes | IO[bytes], actor
         extra = {}
         if values["kind"] == Form.Kind.PROTOCOL and values["contest"] is not None:
             extra["protocol"] = _imported_layout(values["contest"], read)
-        title = read.title if read.title and read.title != "data" else code
+        title = read.title or code
         if form is None:
             form = Form(mission=mission, code=code, name=title[:255])
         form.kind, form.phase = values["kind"], values["phase"]

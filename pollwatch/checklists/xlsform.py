@@ -101,7 +101,7 @@ class ReadForm:
 
     @property
     def title(self) -> str:
-        return str(self.pyxform.get("title") or "")
+        return str(self.settings.get("title") or "")
 
 
 # --- languages ------------------------------------------------------------------------------
@@ -300,10 +300,26 @@ def read_workbook(content: bytes, filename: str = "form.xlsx") -> ReadForm:
     reader.finish()
     if reader.errors:
         raise FormDefinitionError(reader.errors, filename)
-    settings = {key: data[key] for key in ("id_string", "title", "version", "sms_keyword",
-                                           "default_language", *EXTRA_SETTINGS) if data.get(key)}
+    settings = _given_settings(book, data)
     return ReadForm(questions=reader.questions, settings=settings, pyxform=data, warnings=warnings,
                     languages=sorted(reader.languages))
+
+
+#: Settings pollwatch reads, and the settings-sheet columns that set them. pyxform fills in
+#: defaults (the id, title and keyword all become "data"); only what the sheet says counts.
+SETTING_COLUMNS = {
+    "id_string": ("form_id", "id_string"), "title": ("form_title", "title"),
+    "version": ("version",), "sms_keyword": ("sms_keyword",),
+    "default_language": ("default_language",), **{key: (key,) for key in EXTRA_SETTINGS},
+}
+
+
+def _given_settings(book: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    rows = list(book.settings or [])
+    given = {str(key).strip().lower() for key, value in (rows[0] if rows else {}).items()
+             if value not in (None, "")}
+    return {key: data[key] for key, columns in SETTING_COLUMNS.items()
+            if data.get(key) and given.intersection(columns)}
 
 
 class _Reader:

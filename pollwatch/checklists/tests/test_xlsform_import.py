@@ -182,3 +182,13 @@ def test_publishing_an_import_retires_the_previous_version(world):
     first.refresh_from_db()
     assert second.is_published and first.status == FormVersion.Status.RETIRED
     assert first.accepts_submissions      # phones holding it may still send it
+
+
+def test_a_workbook_without_settings_is_named_after_its_file(world):
+    survey = [["type", "name", "label"], ["text", "seen", "What did you see?"]]
+    version = import_xlsform(world.alpha, workbook(survey=survey, choices=CHOICES[:1], settings=[[]]),
+                             world.alice, filename="Spot Check.xlsx")
+    form = version.form
+    assert (form.code, form.name, form.sms_keyword, form.kind) == ("spot-check", "spot-check", "", "other")
+    assert version.questions.get(name="seen").label == {"en": "What did you see?"}
+    assert '<data id="alpha-spot-check" version="1">' in version.xform
