@@ -33,7 +33,9 @@ class Command(BaseCommand):
         except FormDefinitionError as exc:
             for error in exc.errors:
                 self.stderr.write(f"{path.name}: {error}")
-            raise CommandError(f"{path.name}: {len(exc.errors)} errors, nothing imported", returncode=2)
+            count = len(exc.errors)
+            raise CommandError(f"{path.name}: {count} error{'s' if count != 1 else ''}, nothing imported",
+                               returncode=2)
         questions = version.questions.exclude(type__in=["group", "repeat", "note"]).count()
         self.stdout.write(self.style.SUCCESS(
             f"{path.name}: form {version.form.code} version {version.number} "
