@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coverage, findings, incidents, overdue, overview, people, stations
+from .views import coverage, findings, incidents, messages, overdue, overview, people, stations
 
 app_name = "dashboard"
 urlpatterns = [
@@ -21,4 +21,8 @@ urlpatterns = [
     path("m/<slug:mission>/findings/<slug:form_code>/", findings.findings_drill, name="findings_drill"),
     path("m/<slug:mission>/people/", people.people_page, name="people"),
     path("m/<slug:mission>/people/<int:observer_id>/code/", people.issue_code, name="issue_code"),
+    path("m/<slug:mission>/messages/", messages.messages_page, name="messages"),
+    path("m/<slug:mission>/messages/<int:notice_id>/", messages.notice_page, name="notice"),
+    path("observe/notices/", messages.observer_notices, name="observer_notices"),
+    path("sms/status/twilio/", messages.twilio_status, name="sms_status_twilio"),
 ]

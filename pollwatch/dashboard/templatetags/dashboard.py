@@ -106,3 +106,28 @@ def critical_incidents(context, limit: int = 5) -> dict:
 @register.filter
 def code_state(row, now) -> str:
     return row.code_state(now)
+
+
+#: Pages where an observer sees the strip of their unread notices.
+OBSERVER_PAGES = {"intake:observe_home"}
+
+
+@register.simple_tag(takes_context=True)
+def observer_notice_strip(context) -> dict:
+    """The signed-in observer's unread notices, on the observer's pages only."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if request is None or match is None or match.view_name not in OBSERVER_PAGES:
+        return {"count": 0}
+    if not request.user.is_authenticated:
+        return {"count": 0}
+    from pollwatch.accounts.access import observer_for_user
+
+    from ..models import Delivery
+
+    observer = observer_for_user(request.user)
+    if observer is None:
+        return {"count": 0}
+    unseen = list(Delivery.objects.filter(observer=observer, seen_at__isnull=True).select_related("notice")
+                  .order_by("-notice__created_at")[:20])
+    return {"count": len(unseen), "first": unseen[0] if unseen else None}
