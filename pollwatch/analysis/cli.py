@@ -432,10 +432,10 @@ def _sample(args: argparse.Namespace, out: TextIO) -> int:
         f"votes per station: {size.votes_per_station:,.1f} (mean registered x turnout "
         f"{design.turnout}); design effect {size.deff}\n"
     )
+    source = "by the formula" if math.isfinite(size.moe) else "asked for"
     out.write(
-        f"stations: {int(design.rows.size):,} drawn of {len(frame):,} "
-        f"({size.stations:,} by the formula, at least {design.min_per_stratum} per "
-        f"stratum); seed {design.seed}\n\n"
+        f"stations: {int(design.rows.size):,} drawn of {len(frame):,} ({size.stations:,} {source}, "
+        f"at least {design.min_per_stratum} per stratum); seed {design.seed}\n\n"
     )
     _table(
         [(s.stratum, s.frame_stations, s.registered, s.sampled) for s in design.strata],

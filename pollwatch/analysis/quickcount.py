@@ -278,10 +278,9 @@ def _combined_ratio(
         pooled_rows = several[stratum]
         pooled = residual[pooled_rows].T @ residual[pooled_rows] / pooled_df
         extra = (M[single] ** 2 * (1 - 1 / M[single])).sum() * pooled
-        notes.append(
-            f"{int(single.sum())} stratum/strata with a single report borrow the pooled "
-            "residual variance of the other strata"
-        )
+        count = int(single.sum())
+        which = "stratum with a single report borrows" if count == 1 else "strata with a single report borrow"
+        notes.append(f"{count} {which} the pooled residual variance of the other strata")
     elif single.any():
         notes.append("every stratum has a single report: the margins are not estimable")
     return _Ratios(ratio, x_total, residual, factor[stratum], extra), notes

@@ -266,3 +266,11 @@ def test_forensics_needs_registered(tmp_path):
     results.write_text("station,ballots,valid,invalid,A\n1,10,10,0,10\n")
     code, _, err = run("forensics", str(results))
     assert code == 2 and "r.csv line 1: no column 'registered'" in err
+
+
+def test_semicolons_and_a_byte_order_mark_are_read(tmp_path):
+    votes = tmp_path / "votes.csv"
+    votes.write_bytes("\ufeffChoice;Votes\nA;600\nB;400\n".encode())
+    code, out, _ = run("seats", "--seats", "10", str(votes), "--json")
+    assert code == 0
+    assert json.loads(out)["seats"] == {"A": 6, "B": 4}

@@ -230,3 +230,23 @@ def test_json_shape():
     assert data["stations"] == 5
     assert set(data["official"]["A"]) >= {"share", "inside", "z"}
     assert data["seats"]["allocation"]["A"]["seats"] + data["seats"]["allocation"]["B"]["seats"] == 10
+
+
+def test_tables_from_rows_as_the_web_apps_build_them():
+    frame = StationFrame.from_rows(
+        [
+            {"station": s, "stratum": g, "registered": int(r)}
+            for s, g, r in zip(FRAME.station, FRAME.stratum, FRAME.registered, strict=True)
+        ]
+    )
+    rows = [
+        {"station": str(s), "ballots": int(b), "valid": int(v), "invalid": int(i), "A": int(a), "B": int(bb)}
+        for s, b, v, i, (a, bb) in zip(
+            SAMPLE.station, SAMPLE.ballots, SAMPLE.valid, SAMPLE.invalid, SAMPLE.votes, strict=True
+        )
+    ]
+    sample = StationResults.from_rows(rows)
+    assert sample.choices == ("A", "B")
+    assert quick_count(frame, sample).estimates["A"].estimate == pytest.approx(0.425)
+    with pytest.raises(InputError, match="counts must be 0 or more"):
+        StationResults.from_rows([{**rows[0], "A": -1}])
