@@ -1,0 +1,86 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Finding, FindingEvidence, FindingPhase, Statement
+from .template import SECTIONS
+
+
+class FindingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_(
+        'Figures: {{ share form="voting" question="overall" values="bad,very_bad" }}'))
+    phase = forms.ChoiceField(label=_("Phase"), choices=FindingPhase.choices)
+    standards = forms.MultipleChoiceField(label=_("Standards"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+
+    def __init__(self, *args, mission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission = mission
+        self.fields["standards"].choices = [(s["code"], s.get("label", s["code"]))
+                                            for s in mission.standards or []]
+        self.fields["group"].choices = [("", _("The whole mission")),
+                                        *[(str(g.pk), g.local_name) for g in mission.groups.all()]]
+
+    def clean_group(self):
+        value = self.cleaned_data["group"]
+        return self.mission.groups.filter(pk=value).first() if value else None
+
+    @classmethod
+    def initial_for(cls, finding: Finding) -> dict:
+        return {"title": finding.title, "text": finding.text, "phase": finding.phase,
+                "standards": finding.standards, "group": str(finding.group_id or "")}
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingEvidence.Kind.choices)
+    target = forms.CharField(label=_("Number or page"), max_length=500, help_text=_(
+        "The submission, incident or meeting number, or the path of an analysis page"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatementCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255, required=False,
+                            help_text=_("Empty: the template's title"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Statement.Kind.choices)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    groups = forms.MultipleChoiceField(label=_("Groups signing a common statement"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(label=_("Languages"), choices=settings.LANGUAGES,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, mission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mission = mission
+        groups = [(str(g.pk), g.local_name) for g in mission.groups.all()]
+        self.fields["group"].choices = [("", _("The whole mission")), *groups]
+        self.fields["groups"].choices = groups
+        self.fields["languages"].initial = mission.languages
+
+    def clean_group(self):
+        value = self.cleaned_data["group"]
+        return self.mission.groups.filter(pk=value).first() if value else None
+
+    def clean_groups(self):
+        return list(self.mission.groups.filter(pk__in=self.cleaned_data["groups"] or []))
+
+
+class StatementTextForm(forms.Form):
+    """One language of a statement: its title and a text per section."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
+
+    def __init__(self, *args, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in SECTIONS:
+            self.fields[f"section:{section.key}"] = forms.CharField(
+                label=section.heading(language), required=False,
+                widget=forms.Textarea(attrs={"rows": 5 if section.level == 3 else 4, "class": "section"}))
+
+    def sections(self) -> dict[str, str]:
+        return {key[8:]: value for key, value in self.cleaned_data.items() if key.startswith("section:")}

@@ -1,0 +1,123 @@
+"""A statement's content, as shown and as published.
+
+:func:`draft_content` gathers what a statement says now (its texts, the findings placed in it,
+the group statements it joins); :func:`render_content` turns content and computed figures into
+sections of HTML for one language. A publication freezes the content with its figures, so its
+page, PDF and hash never change afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from . import figures as fig
+from .models import Statement
+from .template import SECTIONS
+
+
+def _finding_item(item: Any) -> dict[str, Any]:
+    finding = item.finding
+    return {"kind": "finding", "id": finding.pk, "section": item.section, "title": finding.title,
+            "text": finding.text, "group": finding.group.local_name if finding.group_id else "",
+            "standards": finding.standard_labels()}
+
+
+def _joined_item(item: Any) -> dict[str, Any]:
+    source = item.source
+    return {"kind": "statement", "id": source.pk, "slug": source.slug,
+            "group": source.group.local_name if source.group_id else source.mission.local_name,
+            "texts": source.texts, "languages": source.languages}
+
+
+def draft_content(statement: Statement) -> dict[str, Any]:
+    """What the statement says now, without its figures: texts and items in order."""
+    items = []
+    for item in statement.items.select_related("finding", "finding__group", "finding__mission",
+                                               "source", "source__group", "source__mission"):
+        items.append(_finding_item(item) if item.finding_id else _joined_item(item))
+    return {"mission": statement.mission.code, "slug": statement.slug, "kind": statement.kind,
+            "languages": list(statement.languages), "texts": statement.texts, "items": items}
+
+
+def all_texts(content: dict[str, Any]) -> list[str]:
+    """Every text of the content that may hold figures."""
+    texts = []
+    for lang_texts in content["texts"].values():
+        texts.extend((lang_texts.get("sections") or {}).values())
+    for item in content["items"]:
+        if item["kind"] == "finding":
+            texts.append(item["text"])
+        else:
+            for lang_texts in item["texts"].values():
+                texts.extend((lang_texts.get("sections") or {}).values())
+    return texts
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def live_figures(statement: Statement, content: dict[str, Any] | None = None) -> dict[str, fig.FigureValue]:
+    content = content or draft_content(statement)
+    return fig.compute_figures(statement.mission, fig.refs_in(all_texts(content)))
+
+
+@dataclass
+class RenderedItem:
+    heading: str
+    note: str
+    html: SafeString
+
+
+@dataclass
+class RenderedSection:
+    key: str
+    level: int
+    heading: str
+    html: SafeString
+    items: list[RenderedItem] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not str(self.html).strip() and not self.items
+
+
+def _section_text(texts: dict[str, Any], languages: list[str], language: str, key: str) -> str:
+    for lang in [language, *languages]:
+        value = ((texts.get(lang) or {}).get("sections") or {}).get(key)
+        if value:
+            return value
+    return ""
+
+
+def render_content(content: dict[str, Any], language: str, figures: dict[str, fig.FigureValue],
+                   link: Callable[[str], str | None] = lambda key: None) -> tuple[str, list[RenderedSection]]:
+    """``(title, sections)`` of the content in ``language``; an empty section is kept (the
+    template shows it only when editing)."""
+    languages = content["languages"]
+    texts = content["texts"]
+    title = next(((texts.get(lang) or {}).get("title") for lang in [language, *languages]
+                  if (texts.get(lang) or {}).get("title")), content["slug"])
+    sections = []
+    for section in SECTIONS:
+        rendered = RenderedSection(section.key, section.level, section.heading(language),
+                                   fig.render_text(_section_text(texts, languages, language, section.key),
+                                                   figures, language, link))
+        for item in content["items"]:
+            if item["kind"] == "finding" and item["section"] == section.key:
+                note = ", ".join(filter(None, [item["group"], "; ".join(item["standards"])]))
+                rendered.items.append(RenderedItem(item["title"], note,
+                                                   fig.render_text(item["text"], figures, language, link)))
+            elif item["kind"] == "statement":
+                text = _section_text(item["texts"], item["languages"], language, section.key)
+                if text:
+                    rendered.items.append(RenderedItem(item["group"], "",
+                                                       fig.render_text(text, figures, language, link)))
+        sections.append(rendered)
+    return title, sections

@@ -1,0 +1,458 @@
+"""Writing findings and statements: every step of their workflow, audited.
+
+Findings: :func:`create_finding` (analyst or coordinator), :func:`submit_finding`,
+:func:`review_finding` (someone other than the author), :func:`approve_finding` (a
+coordinator). Statements: :func:`create_statement` (from the template), :func:`save_statement_text`,
+:func:`place_finding`, :func:`join_statement`, :func:`approve_statement`, :func:`sign_off`
+(each group's coordinator, for a common statement), :func:`publish_statement` (freezes it),
+:func:`reopen_statement` (a corrected version; earlier publications stay).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from pollwatch.accounts import audit
+from pollwatch.accounts.access import MANAGERS, STAFF, has_role, is_administrator
+from pollwatch.accounts.models import AuditEntry, Membership, Role, User
+from pollwatch.missions.models import Group, Meeting, Mission
+from pollwatch.submissions import aggregates
+from pollwatch.submissions.models import Incident, Submission
+
+from . import figures as fig
+from .models import (
+    Finding,
+    FindingEvidence,
+    FindingPhase,
+    Publication,
+    PublishedDocument,
+    SignOff,
+    Statement,
+    StatementItem,
+)
+from .rendering import all_texts, content_hash, draft_content, render_content
+from .template import SECTION_KEYS, SECTION_OF_PHASE, starter_texts
+
+STATION_FORMS = ("opening", "voting", "closing")
+
+
+class WorkflowError(ValueError):
+    """A step that the finding's or statement's state does not allow."""
+
+
+# --- who may ------------------------------------------------------------------------------
+
+def is_group_coordinator(user: Any, group: Group) -> bool:
+    """The group's coordinator: the one named on the group, or a coordinator of the mission
+    whose membership is in the group; administrators too."""
+    if is_administrator(user):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    if group.coordinator_id == user.pk:
+        return True
+    return Membership.objects.filter(user=user, mission_id=group.mission_id, group=group,
+                                     role=Role.COORDINATOR).exists()
+
+
+def _require(user: Any, mission: Mission, roles: Iterable[Role], what: str) -> None:
+    if isinstance(user, User) and not has_role(user, mission, roles):
+        raise PermissionDenied(f"Your role in this mission does not allow you to {what}")
+
+
+# --- findings -----------------------------------------------------------------------------
+
+def _check_standards(mission: Mission, standards: Iterable[str]) -> list[str]:
+    known = {s.get("code") for s in mission.standards or []}
+    codes = list(dict.fromkeys(standards))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(f"not standards of this mission: {', '.join(unknown)}")
+    return codes
+
+
+def create_finding(mission: Mission, actor: audit.Actor, *, title: str, text: str, phase: str,
+                   standards: Iterable[str] = (), group: Group | None = None) -> Finding:
+    _require(actor, mission, STAFF, "write findings")
+    if phase not in FindingPhase.values:
+        raise ValueError(f"phase must be one of {', '.join(FindingPhase.values)}")
+    if group is not None and group.mission_id != mission.pk:
+        raise ValueError("the group is not part of this mission")
+    if not title.strip() or not text.strip():
+        raise ValueError("a finding needs a title and a text")
+    finding = Finding(mission=mission, group=group, title=title.strip(), text=text.strip(), phase=phase,
+                      standards=_check_standards(mission, standards),
+                      created_by=actor if isinstance(actor, User) else None)
+    audit.save_audited(finding, actor, mission=mission)
+    return finding
+
+
+def update_finding(finding: Finding, actor: audit.Actor, **fields: Any) -> Finding:
+    _require(actor, finding.mission, STAFF, "edit findings")
+    if not finding.is_editable:
+        raise WorkflowError("only a draft finding can be edited; this one is "
+                            f"{finding.get_status_display().lower()}")
+    if "standards" in fields:
+        fields["standards"] = _check_standards(finding.mission, fields["standards"])
+    if "phase" in fields and fields["phase"] not in FindingPhase.values:
+        raise ValueError(f"phase must be one of {', '.join(FindingPhase.values)}")
+    for name in ("title", "text", "phase", "standards", "group"):
+        if name in fields:
+            setattr(finding, name, fields[name])
+    audit.save_audited(finding, actor, mission=finding.mission)
+    return finding
+
+
+def add_evidence(finding: Finding, actor: audit.Actor, *, submission: Submission | None = None,
+                 incident: Incident | None = None, meeting: Meeting | None = None,
+                 reference: str = "", note: str = "") -> FindingEvidence:
+    """Link a submission, incident or meeting of the finding's mission, or an analysis page."""
+    _require(actor, finding.mission, STAFF, "add evidence")
+    given = [x for x in (submission, incident, meeting, reference.strip() or None) if x is not None]
+    if len(given) != 1:
+        raise ValueError("evidence is one submission, incident, meeting or analysis page")
+    target = submission or incident or meeting
+    if target is not None and target.mission_id != finding.mission_id:
+        raise ValueError("the evidence belongs to another mission")
+    kind = (FindingEvidence.Kind.SUBMISSION if submission else FindingEvidence.Kind.INCIDENT if incident
+            else FindingEvidence.Kind.MEETING if meeting else FindingEvidence.Kind.ANALYSIS)
+    if kind == FindingEvidence.Kind.ANALYSIS and not reference.strip().startswith("/"):
+        raise ValueError("an analysis is referenced by the path of its page, e.g. /m/<mission>/results/...")
+    evidence = FindingEvidence(finding=finding, kind=kind, submission=submission, incident=incident,
+                               meeting=meeting, reference=reference.strip(), note=note.strip(),
+                               added_by=actor if isinstance(actor, User) else None)
+    audit.save_audited(evidence, actor, mission=finding.mission)
+    return evidence
+
+
+def _move(finding: Finding, actor: audit.Actor, frm: Iterable[str], to: str, **fields: Any) -> Finding:
+    if finding.status not in set(frm):
+        raise WorkflowError(f"the finding is {finding.get_status_display().lower()}; it cannot be "
+                            f"{Finding.Status(to).label.lower()} now")
+    finding.status = to
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    audit.save_audited(finding, actor, mission=finding.mission)
+    return finding
+
+
+def submit_finding(finding: Finding, actor: audit.Actor) -> Finding:
+    """Send a draft for review."""
+    _require(actor, finding.mission, STAFF, "submit findings")
+    return _move(finding, actor, [Finding.Status.DRAFT], Finding.Status.IN_REVIEW,
+                 submitted_at=timezone.now())
+
+
+def review_finding(finding: Finding, actor: audit.Actor, *, accept: bool, note: str = "") -> Finding:
+    """A second pair of eyes: accept (reviewed) or send back to draft with a note."""
+    _require(actor, finding.mission, STAFF, "review findings")
+    if isinstance(actor, User) and finding.created_by_id == actor.pk:
+        raise WorkflowError("a finding is reviewed by someone other than its author")
+    if not accept and not note.strip():
+        raise ValueError("say why the finding goes back (note)")
+    return _move(finding, actor, [Finding.Status.IN_REVIEW],
+                 Finding.Status.REVIEWED if accept else Finding.Status.DRAFT,
+                 reviewed_by=actor if isinstance(actor, User) else None, reviewed_at=timezone.now(),
+                 review_note=note.strip())
+
+
+def approve_finding(finding: Finding, actor: audit.Actor) -> Finding:
+    _require(actor, finding.mission, MANAGERS, "approve findings")
+    return _move(finding, actor, [Finding.Status.REVIEWED], Finding.Status.APPROVED,
+                 approved_by=actor if isinstance(actor, User) else None, approved_at=timezone.now())
+
+
+# --- statements ---------------------------------------------------------------------------
+
+#: Slugs a statement may not take: they are pages under /m/<mission>/statements/.
+RESERVED_SLUGS = {"findings"}
+
+
+def _unique_slug(mission: Mission, text: str) -> str:
+    base = slugify(text)[:80] or "statement"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or Statement.objects.filter(mission=mission, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_statement(mission: Mission, actor: audit.Actor, *, kind: str = Statement.Kind.GROUP,
+                     group: Group | None = None, groups: Iterable[Group] = (),
+                     languages: Iterable[str] | None = None, slug: str = "",
+                     title: str = "") -> Statement:
+    """A new draft from the template, in the mission's languages (or those given)."""
+    _require(actor, mission, STAFF, "draft statements")
+    languages = list(dict.fromkeys(languages or mission.languages or ["en"]))
+    groups = list(groups)
+    if kind == Statement.Kind.COMMON:
+        if len(groups) < 2:
+            raise ValueError("a common statement joins at least two groups")
+        group = None
+    elif groups:
+        raise ValueError("only a common statement has several groups")
+    for g in [*groups, *([group] if group else [])]:
+        if g.mission_id != mission.pk:
+            raise ValueError(f"{g} is not a group of this mission")
+    texts = starter_texts(mission, languages)
+    if title:
+        texts[languages[0]]["title"] = title
+    if slug and (slug in RESERVED_SLUGS or Statement.objects.filter(mission=mission, slug=slug).exists()):
+        raise ValueError(f"the address {slug!r} is taken; choose another")
+    statement = Statement(mission=mission, kind=kind, group=group, languages=languages, texts=texts,
+                          slug=slug or _unique_slug(mission, title or texts[languages[0]]["title"]),
+                          created_by=actor if isinstance(actor, User) else None)
+    with transaction.atomic():
+        audit.save_audited(statement, actor, mission=mission)
+        statement.groups.set(groups)
+    return statement
+
+
+def _editable(statement: Statement) -> None:
+    if not statement.is_editable:
+        raise WorkflowError(f"the statement is {statement.get_status_display().lower()}; reopen it "
+                            "to make a corrected version")
+
+
+def save_statement_text(statement: Statement, actor: audit.Actor, language: str, *, title: str,
+                        sections: Mapping[str, str]) -> Statement:
+    """Replace the title and section texts of one language (sections not given are kept)."""
+    _require(actor, statement.mission, STAFF, "edit statements")
+    _editable(statement)
+    if language not in statement.languages:
+        raise ValueError(f"the statement is not written in {language!r} ({', '.join(statement.languages)})")
+    unknown = sorted(set(sections) - set(SECTION_KEYS))
+    if unknown:
+        raise ValueError(f"unknown sections: {', '.join(unknown)}")
+    texts = dict(statement.texts)
+    current = dict(texts.get(language) or {"title": "", "sections": {}})
+    current["title"] = title.strip()
+    current["sections"] = {**current.get("sections", {}), **{k: v.strip() for k, v in sections.items()}}
+    texts[language] = current
+    statement.texts = texts
+    audit.save_audited(statement, actor, mission=statement.mission)
+    return statement
+
+
+def _next_position(statement: Statement) -> int:
+    last = statement.items.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def place_finding(statement: Statement, finding: Finding, actor: audit.Actor,
+                  section: str = "") -> StatementItem:
+    """Put an approved finding in a section (by default the one of its phase)."""
+    _require(actor, statement.mission, STAFF, "edit statements")
+    _editable(statement)
+    if finding.mission_id != statement.mission_id:
+        raise ValueError("the finding belongs to another mission")
+    if not finding.is_approved:
+        raise WorkflowError("only approved findings go into a statement")
+    allowed = ({g.pk for g in statement.groups.all()} if statement.is_common
+               else {statement.group_id} if statement.group_id else None)
+    if allowed is not None and finding.group_id is not None and finding.group_id not in allowed:
+        raise ValueError("the finding is another group's")
+    section = section or SECTION_OF_PHASE.get(finding.phase, "summary")
+    if section not in SECTION_KEYS:
+        raise ValueError(f"unknown section {section!r}")
+    item = StatementItem(statement=statement, finding=finding, section=section,
+                         position=_next_position(statement))
+    audit.save_audited(item, actor, mission=statement.mission)
+    return item
+
+
+def join_statement(common: Statement, source: Statement, actor: audit.Actor) -> StatementItem:
+    """Join an approved (or published) group statement into a common statement."""
+    _require(actor, common.mission, STAFF, "edit statements")
+    _editable(common)
+    if not common.is_common:
+        raise ValueError("statements are joined into a common statement")
+    if source.mission_id != common.mission_id or source.is_common:
+        raise ValueError("only group statements of the same mission can be joined")
+    if source.status not in (Statement.Status.APPROVED, Statement.Status.PUBLISHED):
+        raise WorkflowError("only approved or published statements can be joined")
+    if source.group_id not in {g.pk for g in common.groups.all()}:
+        raise ValueError("the statement is of a group that does not sign this common statement")
+    item = StatementItem(statement=common, source=source, position=_next_position(common))
+    audit.save_audited(item, actor, mission=common.mission)
+    return item
+
+
+def remove_item(item: StatementItem, actor: audit.Actor) -> None:
+    _require(actor, item.statement.mission, STAFF, "edit statements")
+    _editable(item.statement)
+    audit.delete_audited(item, actor, mission=item.statement.mission)
+
+
+def _may_decide(user: Any, statement: Statement) -> bool:
+    if not isinstance(user, User):
+        return True  # cli, demo
+    if statement.is_common:
+        return any(is_group_coordinator(user, g) for g in statement.groups.all())
+    if statement.group_id:
+        return is_group_coordinator(user, statement.group)
+    return has_role(user, statement.mission, MANAGERS)
+
+
+def approve_statement(statement: Statement, actor: audit.Actor) -> Statement:
+    """A group's coordinator approves its statement, so a common statement can join it."""
+    if not _may_decide(actor, statement):
+        raise PermissionDenied("Only the group's coordinator approves its statement")
+    if statement.status != Statement.Status.DRAFT:
+        raise WorkflowError("only a draft is approved")
+    statement.status = Statement.Status.APPROVED
+    statement.approved_by = actor if isinstance(actor, User) else None
+    statement.approved_at = timezone.now()
+    audit.save_audited(statement, actor, mission=statement.mission)
+    return statement
+
+
+def signoff_hash(statement: Statement) -> str:
+    """What a sign-off agrees to: the texts and items as they stand (figures are frozen at
+    publication)."""
+    return content_hash(draft_content(statement))
+
+
+def sign_off(statement: Statement, group: Group, actor: User) -> SignOff:
+    """The group's coordinator agrees to the common statement as it stands now."""
+    if not statement.is_common or group not in statement.groups.all():
+        raise ValueError("sign-offs are for the groups of a common statement")
+    if not is_group_coordinator(actor, group):
+        raise PermissionDenied(f"Only the coordinator of {group} signs for it")
+    _editable(statement)
+    signoff, _ = SignOff.objects.update_or_create(
+        statement=statement, group=group,
+        defaults={"signed_by": actor, "content_hash": signoff_hash(statement)})
+    audit.record(actor, AuditEntry.Action.ACTION, statement, mission=statement.mission,
+                 changes={"signed_off": [None, group.code], "content_hash": [None, signoff.content_hash]})
+    return signoff
+
+
+def missing_signoffs(statement: Statement) -> list[Group]:
+    """Groups of a common statement without a sign-off of the current content."""
+    if not statement.is_common:
+        return []
+    current = signoff_hash(statement)
+    signed = {s.group_id for s in statement.signoffs.all() if s.content_hash == current}
+    return [g for g in statement.groups.all() if g.pk not in signed]
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+def publication_problems(statement: Statement) -> list[str]:
+    """Why the statement cannot be published now (empty when it can)."""
+    problems = []
+    content = draft_content(statement)
+    problems += [f"figure {e}" for e in fig.errors_in(all_texts(content))]
+    for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
+        if value.error:
+            problems.append(f"figure {value.kind} {value.query}: {value.error}")
+    for lang in statement.languages:
+        if not (statement.texts.get(lang) or {}).get("title"):
+            problems.append(f"no title in {lang}")
+    problems += [f"{g} has not signed off this version" for g in missing_signoffs(statement)]
+    return problems
+
+
+def open_data_csv(mission: Mission, figures: dict[str, fig.FigureValue]) -> str:
+    """The aggregated findings behind the statement: every counted question's shares, overall,
+    by region and by phase, for the station forms and every form a figure uses."""
+    codes = list(dict.fromkeys([*STATION_FORMS, *[v.query.get("form", "") for v in figures.values()]]))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=aggregates.ROW_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for code in codes:
+        try:
+            table = aggregates.findings_table(mission, code)
+        except aggregates.UnknownQuestion:
+            continue
+        writer.writerows(table.rows())
+    return buffer.getvalue()
+
+
+def figure_link(statement: Statement, *, public: bool) -> Any:
+    def link(key: str) -> str:
+        if public:
+            return reverse("statements:public_figure", args=[statement.mission.code, statement.slug, key])
+        return reverse("statements:figure", args=[statement.mission.code, statement.slug, key])
+    return link
+
+
+def render_pdf(html: str) -> bytes:
+    from django.conf import settings
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+def _documents(statement: Statement, publication: Publication, content: dict[str, Any],
+               figures: dict[str, fig.FigureValue]) -> None:
+    link = figure_link(statement, public=True)
+    for language in statement.languages:
+        title, sections = render_content(content, language, figures, link)
+        context = {"statement": statement, "publication": publication, "title": title,
+                   "sections": sections, "language": language, "mission": statement.mission,
+                   "mission_name": statement.mission.name_in(language)}
+        article = render_to_string("statements/_article.html", context)
+        pdf = render_pdf(render_to_string("statements/print.html", {**context, "article": article}))
+        document = PublishedDocument(publication=publication, language=language, html=article,
+                                     pdf_sha256=hashlib.sha256(pdf).hexdigest())
+        document.pdf.save(f"{statement.mission.code}-{statement.slug}-v{publication.number}-{language}.pdf",
+                          ContentFile(pdf), save=False)
+        document.save()
+
+
+def publish_statement(statement: Statement, actor: audit.Actor) -> Publication:
+    """Freeze the statement with its figures as they are now, render its HTML and PDF in each
+    language, and show it on the public page."""
+    if not _may_decide(actor, statement):
+        raise PermissionDenied("Only the coordinator of the statement's group publishes it")
+    if statement.status == Statement.Status.PUBLISHED:
+        raise WorkflowError("the statement is already published; reopen it to publish a corrected version")
+    problems = publication_problems(statement)
+    if problems:
+        raise WorkflowError("cannot publish: " + "; ".join(problems))
+    content = draft_content(statement)
+    figures = fig.compute_figures(statement.mission, fig.refs_in(all_texts(content)))
+    frozen = {**content, "figures": {key: value.to_dict() for key, value in figures.items()}}
+    with transaction.atomic():
+        last = statement.publications.order_by("-number").values_list("number", flat=True).first()
+        number = (last or 0) + 1
+        publication = Publication.objects.create(
+            statement=statement, number=number, published_at=timezone.now(),
+            published_by=actor if isinstance(actor, User) else None, content_hash=content_hash(frozen),
+            content=frozen, open_data=open_data_csv(statement.mission, figures))
+        _documents(statement, publication, frozen, figures)
+        statement.status = Statement.Status.PUBLISHED
+        audit.save_audited(statement, actor, mission=statement.mission)
+        audit.record(actor, AuditEntry.Action.ACTION, publication, mission=statement.mission,
+                     changes={"published": [None, number], "content_hash": [None, publication.content_hash]})
+    return publication
+
+
+def reopen_statement(statement: Statement, actor: audit.Actor) -> Statement:
+    """Start a corrected version of a published statement: it becomes a draft again; its
+    publications stay public until the next one replaces them."""
+    if not _may_decide(actor, statement):
+        raise PermissionDenied("Only the coordinator of the statement's group reopens it")
+    if statement.status == Statement.Status.DRAFT:
+        raise WorkflowError("the statement is already a draft")
+    statement.status = Statement.Status.DRAFT
+    audit.save_audited(statement, actor, mission=statement.mission)
+    return statement
+
+
+def frozen_figures(publication: Publication) -> dict[str, fig.FigureValue]:
+    return {key: fig.FigureValue.from_dict(value) for key, value in publication.content["figures"].items()}
