@@ -15,7 +15,15 @@ ANALYSIS_COMMANDS = {"seats", "check-protocols", "sample", "quickcount", "forens
 IMPORT_KINDS = {"areas", "stations", "observers", "assignments", "form", "results"}
 
 
+#: ``pollwatch export nist`` (or ``export-nist``) runs ``export_nist``.
+EXPORT_KINDS = {"nist"}
+
+
 def _management_argv(argv: list[str]) -> list[str]:
+    if argv and argv[0].startswith("export-") and argv[0][7:] in EXPORT_KINDS:
+        return [f"export_{argv[0][7:]}", *argv[1:]]
+    if len(argv) >= 2 and argv[0] == "export" and argv[1] in EXPORT_KINDS:
+        return [f"export_{argv[1]}", *argv[2:]]
     if len(argv) >= 2 and argv[0] == "import" and argv[1] in IMPORT_KINDS:
         return [f"import_{argv[1]}", *argv[2:]]
     if argv and argv[0] == "import":
