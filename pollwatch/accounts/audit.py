@@ -13,19 +13,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry, User
 
 Actor = User | str | None
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 
@@ -33,7 +36,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The instance's concrete field values, JSON-safe (foreign keys as ids)."""
     values = {}
     for field in instance._meta.concrete_fields:
-        values[field.attname] = _json_value(getattr(instance, field.attname))
+        values[field.attname] = json_value(getattr(instance, field.attname))
     return values
 
 

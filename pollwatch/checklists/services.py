@@ -81,13 +81,13 @@ def _fingerprint(read: ReadForm, settings: Mapping[str, Any]) -> str:
 
 
 def _save_version(version: FormVersion, actor: audit.Actor, fields: Sequence[str]) -> None:
-    """Save a version and audit the named fields. (``audit.save_audited`` snapshots every
-    field, and the workbook's FieldFile is not JSON; so versions are audited here.)"""
+    """Save a version and audit the named fields only (a snapshot of every field would copy
+    the whole XForm into the audit log at each change)."""
     creating = version.pk is None
     before = {} if creating else dict(
         FormVersion.objects.filter(pk=version.pk).values(*fields).first() or {})
     version.save(update_fields=None if creating else list(fields))
-    changes = {name: [audit._json_value(before.get(name)), audit._json_value(getattr(version, name))]
+    changes = {name: [audit.json_value(before.get(name)), audit.json_value(getattr(version, name))]
                for name in fields if creating or before.get(name) != getattr(version, name)}
     if creating or changes:
         action = AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE

@@ -292,7 +292,7 @@ def _write_stations(election: Election, parsed: dict[str, tuple[int, tuple, dict
             to_update.append((*values, current[0]))
             if len(changed) < AUDIT_DETAIL_LIMIT:
                 changed[code] = {
-                    name: [audit._json_value(old), audit._json_value(new)]
+                    name: [audit.json_value(old), audit.json_value(new)]
                     for name, old, new in zip(STATION_FIELDS, current[1], values, strict=True)
                     if _normalised((old,)) != _normalised((new,))
                 }
