@@ -309,28 +309,29 @@ def _as_column(values: Any, name: str) -> tuple[IntArray, BoolArray]:
     array = np.asarray(values)
     if array.dtype.kind in "iu":
         return array.astype(np.int64), np.ones(array.shape, dtype=bool)
-    if array.dtype.kind == "f":
-        present = ~np.isnan(array)
-        if np.any(array[present] != np.round(array[present])):
-            raise InputError(f"column {name}: counts must be whole numbers")
-        return np.where(present, array, 0).astype(np.int64), present
-    raw = np.asarray(values, dtype=object)
-    present = np.array(
-        [v is not None and not (isinstance(v, float) and np.isnan(v)) for v in raw.tolist()], dtype=bool
-    )
-    out = np.zeros(raw.shape, dtype=np.int64)
-    for i in np.flatnonzero(present).tolist():
-        value = raw[i]
-        if isinstance(value, bool) or not isinstance(value, int | np.integer | float | str):
-            raise InputError(f"column {name}, row {i + 1}: {value!r} is not a whole number")
+    try:
+        numbers = np.asarray(values, dtype=float)  # None becomes NaN; "12" becomes 12.0
+    except (TypeError, ValueError):
+        numbers = None
+    if numbers is not None and array.dtype.kind != "b":
+        present = ~np.isnan(numbers)
+        given = numbers[present]
+        if np.all(np.isfinite(given) & (given == np.round(given))):
+            return np.where(present, numbers, 0).astype(np.int64), present
+    raise InputError(f"column {name}, row {_first_bad(array) + 1}: counts must be whole numbers")
+
+
+def _first_bad(array: npt.NDArray[Any]) -> int:
+    """Position of the first cell that is neither blank nor a whole number (for messages)."""
+    for i, value in enumerate(array.ravel().tolist()):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
         try:
-            number = int(str(value).strip()) if isinstance(value, str) else int(value)
-        except ValueError:
-            raise InputError(f"column {name}, row {i + 1}: {value!r} is not a whole number")
-        if number != value and not isinstance(value, str):
-            raise InputError(f"column {name}, row {i + 1}: {value!r} is not a whole number")
-        out[i] = number
-    return out, present
+            if isinstance(value, bool) or float(value) != int(float(value)):
+                return i
+        except (TypeError, ValueError, OverflowError):
+            return i
+    return 0
 
 
 def _table_columns(

@@ -183,3 +183,14 @@ def test_checks_a_large_table_at_once():
     assert time.perf_counter() - start < 2.0
     assert result.summary["received_balance"] == 200
     assert {f.difference for f in result.failures} == {1}
+
+
+@pytest.mark.parametrize("bad", ["many", 12.5, float("inf")])
+def test_cell_that_is_not_a_count_is_named_by_column_and_row(bad):
+    with pytest.raises(InputError, match="column issued, row 2: counts must be whole numbers"):
+        check_protocols([{"received": 1, "issued": 1}, {"received": 1, "issued": bad}])
+
+
+def test_numbers_written_as_text_and_blanks_are_read():
+    result = check_protocols([{"received": "10", "issued": "7", "cancelled": None}])
+    assert result.not_evaluated["received_balance"] == 1
