@@ -27,7 +27,15 @@ def whole_percent(
 
     With ``decimals=1`` (the default), 57.04 % counts as whole and 57.05 % does not; with
     ``decimals=None`` only exact whole percentages count. The exact arithmetic is done in
-    integers. 0 % and 100 % are left out unless `include_bounds`.
+    integers: the percentage rounded half up to `decimals` places is
+    :math:`q = \\lfloor (2 \\cdot 100 \\cdot 10^d k + n) / (2n) \\rfloor` (in units of
+    :math:`10^{-d}` %), whole when :math:`q \\bmod 10^d = 0`. 0 % and 100 % are left out
+    unless `include_bounds`.
+
+    References
+    ----------
+    .. [1] D. Kobak, S. Shpilkin and M. S. Pshenichnikov, "Integer percentages as electoral
+       falsification fingerprints", *Annals of Applied Statistics* 10 (2016) 54-73.
     """
     if decimals is not None and decimals < 1:
         raise ValueError("decimals must be 1 or more (or None for exact whole percentages)")

@@ -564,6 +564,13 @@ def save_figures(report: ForensicsReport, directory: str | Path) -> list[Path]:
     Creates `directory` if needed and returns the paths written: ``fingerprint.png`` (the
     2-D histogram, log colour scale) and ``percentages.png`` (stations per 0.1 % of turnout
     and of leader share, where whole-percentage peaks show). Uses matplotlib's Agg backend.
+
+    References
+    ----------
+    .. [1] P. Klimek, Y. Yegorov, R. Hanel and S. Thurner, "Statistical detection of
+       systematic election irregularities", *PNAS* 109 (2012) 16469-16473 (the fingerprint).
+    .. [2] D. Kobak, S. Shpilkin and M. S. Pshenichnikov, *Annals of Applied Statistics* 10
+       (2016) 54-73 (histograms of turnout and result at 0.1 % resolution).
     """
     import matplotlib
 
