@@ -99,10 +99,6 @@ class CsvTable:
         i = column if isinstance(column, int) else self.index(column)
         return InputError(self._cell_message(row, i, message))
 
-    def row_error(self, row: int, message: str) -> InputError:
-        """An InputError for the whole data row `row` (0-based)."""
-        return InputError(f"{self.name} line {int(self.lines[row])}: {message}")
-
     def _cell_message(self, row: int, column: int, message: str) -> str:
         line = int(self.lines[row])
         return f"{self.name} line {line}, column {self.header[column]}: {message}"

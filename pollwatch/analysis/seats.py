@@ -37,11 +37,10 @@ __all__ = [
     "allocate_seats",
 ]
 
-METHODS = ("hare", "droop", "imperiali", "dhondt", "sainte-lague", "modified-sainte-lague")
-"""Proportional methods: three quotas for the largest remainder, three divisor series."""
-
 QUOTA_METHODS = ("hare", "droop", "imperiali")
 DIVISOR_METHODS = ("dhondt", "sainte-lague", "modified-sainte-lague")
+METHODS = QUOTA_METHODS + DIVISOR_METHODS
+"""Proportional methods: three quotas for the largest remainder, three divisor series."""
 
 THRESHOLD_BASES = ("cast", "valid", "parties")
 """What the threshold is a share of: all ballots cast (choices, "against all" and invalid),
