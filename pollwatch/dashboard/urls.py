@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coverage, findings, incidents, messages, overdue, overview, people, stations
+from .views import analysis, coverage, findings, incidents, messages, overdue, overview, people, stations
 
 app_name = "dashboard"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("m/<slug:mission>/messages/<int:notice_id>/", messages.notice_page, name="notice"),
     path("observe/notices/", messages.observer_notices, name="observer_notices"),
     path("sms/status/twilio/", messages.twilio_status, name="sms_status_twilio"),
+    path("m/<slug:mission>/quick-count/", analysis.quick_count_page, name="quick_count"),
+    path("m/<slug:mission>/forensics/", analysis.forensics_page, name="forensics"),
 ]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from .reports import OPENING, install_forms, report
 
 
-@pytest.mark.parametrize("name", ["coverage", "overdue", "incidents", "findings", "people"])
+@pytest.mark.parametrize("name", ["coverage", "overdue", "incidents", "findings", "people", "quick_count", "forensics", "messages"])
 def test_pages_render(world, login, name):
     forms = install_forms(world.alpha)
     report(world.alpha, forms["opening"], world.station_astana, world.observer_oleg, OPENING)

@@ -1,0 +1,140 @@
+"""The analyst's forensics page: the screens over the official station results, laid out for
+the page (fingerprint heat map, integer percentages, digits, ranked regions and stations).
+
+The computation is the results app's (:func:`pollwatch.results.verification.forensics_check`,
+over :func:`pollwatch.analysis.forensics_report`). It takes a second or more for 10,000
+stations, so the page's view of it is cached, keyed by what it depends on: the official
+batches, and what observers reported (newest submission, incident and protocol).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Max
+
+from pollwatch.analysis import BENFORD_SECOND_DIGIT
+from pollwatch.elections.models import Area, Contest
+from pollwatch.missions.models import Mission
+from pollwatch.results.models import ResultBatch
+from pollwatch.submissions.models import Incident, ObservedProtocol, Submission
+
+from .states import local_name
+
+CACHE_SECONDS = 3600
+FLAGGED_LIMIT = 200
+
+
+@dataclass
+class FlaggedRow:
+    station_id: int
+    code: str
+    region: str
+    score: float
+    turnout: float
+    leader_share: float
+    reasons: tuple[str, ...]
+    reports: int
+    negative: int
+    incidents: int
+    observed_differs: bool | None
+
+
+@dataclass
+class ForensicsView:
+    note: str
+    stations: int
+    leader: str
+    integer: dict[str, Any] | None
+    last_digit: dict[str, Any] | None
+    second_digit: dict[str, Any] | None
+    fingerprint: dict[str, Any] | None
+    histograms: dict[str, list[int]]
+    regions: list[dict[str, Any]]
+    flagged: list[FlaggedRow]
+    outliers_total: int
+    alpha: float
+    notes: list[str]
+
+    @property
+    def has_report(self) -> bool:
+        return self.fingerprint is not None
+
+    def chart_data(self) -> dict[str, Any]:
+        """Digit counts against their expectation, and the 0.1 %-bin histograms (for Chart.js)."""
+        last = self.last_digit or {}
+        second = self.second_digit or {}
+        n_last, n_second = int(last.get("n") or 0), int(second.get("n") or 0)
+        return {
+            "last_digit": {"observed": last.get("counts", []), "expected": [n_last / 10] * 10},
+            "second_digit": {"observed": second.get("counts", []),
+                             "expected": [round(float(p) * n_second, 1) for p in BENFORD_SECOND_DIGIT]},
+            "turnout": self.histograms.get("turnout", []),
+            "leader": self.histograms.get("leader_share", self.histograms.get("leader", [])),
+        }
+
+
+def data_version(mission: Mission, contest: Contest) -> str:
+    batches = "-".join(str(pk) for pk in ResultBatch.objects.filter(contest=contest).order_by("id")
+                       .values_list("id", flat=True))
+    seen = [Submission.objects.filter(mission=mission).aggregate(m=Max("id"))["m"],
+            Incident.objects.filter(mission=mission).aggregate(m=Max("id"))["m"],
+            ObservedProtocol.objects.filter(mission=mission, contest=contest).aggregate(m=Max("id"))["m"]]
+    return f"{batches}.{'.'.join(str(v or 0) for v in seen)}"
+
+
+def _build(mission: Mission, contest: Contest) -> ForensicsView:
+    from pollwatch.results.verification import forensics_check
+
+    check = forensics_check(mission, contest, limit=FLAGGED_LIMIT)
+    if check.report is None:
+        return ForensicsView(check.note, 0, "", None, None, None, None, {}, [], [], 0, 0.01, [])
+    report = check.report.to_dict(limit=0)
+    names = {a.code: local_name(a.name, a.translations)
+             for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
+    regions = [{**r, "name": names.get(r["region"], r["region"])} for r in report["regions"]]
+    flagged = [FlaggedRow(f.station.pk, f.station.code, names.get(f.station.region.code, "")
+                          if f.station.region_id else "", f.score, f.turnout, f.leader_share,
+                          tuple(f.reasons), f.reports, f.negative, f.incidents, f.observed_differs)
+               for f in check.flagged]
+    leader = report["leader"]
+    leader_name = dict(contest.choices.values_list("code", "name")).get(leader, leader)
+    return ForensicsView(check.note, report["stations"], leader_name, report["integer_percentages"],
+                         report["last_digit"], report["second_digit"], report["fingerprint"],
+                         report["histograms"], regions, flagged, report["outliers_total"], report["alpha"],
+                         report["notes"])
+
+
+def forensics_view(mission: Mission, contest: Contest) -> ForensicsView:
+    key = f"dashboard:forensics:{mission.pk}:{contest.pk}:{data_version(mission, contest)}"
+    found = cache.get(key)
+    if found is None:
+        found = _build(mission, contest)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+FLAGGED_HEADER = ["contest", "station", "region", "score", "turnout", "leader_share", "reasons",
+                  "observer_reports", "negative_reports", "incidents", "observed_protocol_differs"]
+
+
+def flagged_table(mission: Mission, contest: Contest, view: ForensicsView) -> Any:
+    from pollwatch.submissions.exports import Table
+
+    points = {}
+    if view.flagged:
+        from pollwatch.elections.models import PollingStation
+
+        points = {pk: (float(lon), float(lat)) for pk, lon, lat in PollingStation.objects.filter(
+            pk__in=[f.station_id for f in view.flagged], latitude__isnull=False)
+            .values_list("pk", "longitude", "latitude")}
+
+    def rows():
+        for f in view.flagged:
+            yield [contest.code, f.code, f.region, round(f.score, 3), round(f.turnout, 4),
+                   round(f.leader_share, 4), "; ".join(f.reasons), f.reports, f.negative, f.incidents,
+                   "" if f.observed_differs is None else f.observed_differs], points.get(f.station_id)
+
+    return Table(f"{mission.code}-forensics-{contest.code}", FLAGGED_HEADER, rows())

@@ -1,0 +1,130 @@
+"""The analyst's quick count page: sample arrival by stratum, estimates with margins, seats
+with their range, and the official result beside them when it is loaded.
+
+The estimate is the results app's (:func:`pollwatch.results.verification.quick_count_check`,
+which calls :func:`pollwatch.analysis.quick_count`); it is cached, keyed by what it depends on
+(the observed protocols and the official batches), so a page load after the first costs two
+small queries until a new protocol or batch arrives.
+
+Sample arrival: the sample is the stations of the mission's closing-and-counting assignments
+(where observers copy the protocol); a stratum is a region. For each region: stations in the
+frame, stations drawn, protocols arrived from drawn stations, and protocols from stations
+outside the sample (counted by the estimate, but worth knowing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from pollwatch.elections.models import Area, Contest, PollingStation
+from pollwatch.missions.models import Assignment, Mission, Phase
+from pollwatch.results.models import ResultBatch
+from pollwatch.submissions.models import ObservedProtocol
+
+from .states import local_name
+
+CACHE_SECONDS = 600
+PROPORTIONAL_KINDS = (Contest.Kind.PARTY_LIST, Contest.Kind.COUNCIL, Contest.Kind.REFERENDUM,
+                      Contest.Kind.PRESIDENTIAL)
+
+
+def contests_of(mission: Mission) -> list[Contest]:
+    """Contests a quick count makes sense for (one ballot for every station), list first."""
+    return list(Contest.objects.filter(election_id=mission.election_id, kind__in=PROPORTIONAL_KINDS)
+                .order_by("ballot_order", "code"))
+
+
+def _protocols(mission: Mission, contest: Contest):
+    return ObservedProtocol.objects.filter(mission=mission, contest=contest, is_current=True,
+                                           submission__is_current=True, submission__is_test=False)
+
+
+def data_version(mission: Mission, contest: Contest) -> str:
+    """What the estimate depends on, as a short key: it changes when a protocol or an
+    official batch is added, corrected or removed."""
+    protocols = _protocols(mission, contest).aggregate(n=Count("id"), last=Max("id"))
+    batches = list(ResultBatch.objects.filter(contest=contest).order_by("id").values_list("id", flat=True))
+    return f"{protocols['n']}.{protocols['last']}.{'-'.join(map(str, batches))}"
+
+
+def cached_quick_count(mission: Mission, contest: Contest) -> Any:
+    """The national quick count check (a ``QuickCountCheck``), cached by :func:`data_version`."""
+    from pollwatch.results.verification import quick_count_check
+
+    key = f"dashboard:quickcount:{mission.pk}:{contest.pk}:{data_version(mission, contest)}"
+    found = cache.get(key)
+    if found is None:
+        found = quick_count_check(mission, contest)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+@dataclass
+class StratumArrival:
+    code: str
+    name: str
+    frame: int
+    drawn: int
+    arrived: int
+    outside: int
+
+    @property
+    def share(self) -> float | None:
+        return self.arrived / self.drawn if self.drawn else None
+
+
+def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
+    """Per region: frame, drawn (closing assignments), protocols arrived from drawn stations and
+    from stations outside the sample. Four aggregate queries."""
+    frame = dict(PollingStation.objects.filter(election_id=mission.election_id)
+                 .values_list("region_id").annotate(n=Count("id")).order_by())
+    drawn_ids = set(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
+                    .values_list("station_id", flat=True))
+    arrived_rows = set(_protocols(mission, contest).values_list("station_id", "station__region_id"))
+    drawn_by_region = dict(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
+                           .values_list("station__region_id")
+                           .annotate(n=Count("station_id", distinct=True)).order_by())
+    arrived: dict[int | None, int] = {}
+    outside: dict[int | None, int] = {}
+    for station_id, region_id in arrived_rows:
+        target = arrived if station_id in drawn_ids else outside
+        target[region_id] = target.get(region_id, 0) + 1
+    regions = {a.pk: a for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
+    rows = []
+    for region_id, count in frame.items():
+        area = regions.get(region_id)
+        rows.append(StratumArrival(area.code if area else "", local_name(area.name, area.translations)
+                                   if area else "–", count, drawn_by_region.get(region_id, 0),
+                                   arrived.get(region_id, 0), outside.get(region_id, 0)))
+    return sorted(rows, key=lambda r: r.name)
+
+
+def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the chart draws (from ``QuickCountCheck.rows``): per choice the estimate, its
+    interval and the official share, in per cent."""
+    choices = [r for r in rows if r["choice"] not in ("turnout", "invalid")]
+    return {
+        "labels": [r["name"] for r in choices],
+        "estimate": [round(100 * r["estimate"], 2) for r in choices],
+        "interval": [[round(100 * r["low"], 2), round(100 * r["high"], 2)] for r in choices],
+        "official": [None if r["official"] is None else round(100 * r["official"], 2) for r in choices],
+    }
+
+
+QUICK_COUNT_HEADER = ["contest", "choice", "name", "estimate", "moe", "low", "high", "official", "inside",
+                      "z", "seats", "seats_low", "seats_high", "official_seats"]
+
+
+def quick_count_table(mission: Mission, contest: Contest, check: Any, rows: list[dict[str, Any]]) -> Any:
+    from pollwatch.submissions.exports import Table
+
+    def lines():
+        for r in rows:
+            yield [contest.code, r["choice"], r["name"]] + [
+                "" if r[k] is None else r[k] for k in QUICK_COUNT_HEADER[3:]], None
+
+    return Table(f"{mission.code}-quick-count-{contest.code}", QUICK_COUNT_HEADER, lines())
