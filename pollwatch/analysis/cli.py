@@ -266,17 +266,7 @@ def _seats(args: argparse.Namespace, out: TextIO) -> int:
     totals = read_votes(args.votes)
     if args.districts:
         return _seats_parallel(args, totals, out)
-    result = allocate_seats(
-        totals.votes,
-        args.seats,
-        args.method,
-        threshold=args.threshold,
-        threshold_base=args.threshold_base,
-        against_all=totals.against_all,
-        invalid=totals.invalid,
-        tie_break=args.tie_break,
-        seed=args.seed,
-    )
+    result = allocate_seats(totals.votes, args.seats, args.method, **_list_options(args, totals))
     if args.json:
         _print_json(result.to_dict(), out)
         return 0
@@ -303,6 +293,18 @@ def _seats(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _list_options(args: argparse.Namespace, totals: VoteTotals) -> dict[str, Any]:
+    """The keyword arguments of allocate_seats taken from the command line and the file."""
+    return {
+        "threshold": args.threshold,
+        "threshold_base": args.threshold_base,
+        "against_all": totals.against_all,
+        "invalid": totals.invalid,
+        "tie_break": args.tie_break,
+        "seed": args.seed,
+    }
+
+
 def _seats_plurality(args: argparse.Namespace, out: TextIO) -> int:
     result = allocate_plurality(read_district_votes(args.votes), tie_break=args.tie_break, seed=args.seed)
     if args.json:
@@ -314,17 +316,9 @@ def _seats_plurality(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _seats_parallel(args: argparse.Namespace, totals: VoteTotals, out: TextIO) -> int:
+    districts = read_district_votes(args.districts)
     result = allocate_parallel(
-        totals.votes,
-        args.seats,
-        read_district_votes(args.districts),
-        args.method,
-        threshold=args.threshold,
-        threshold_base=args.threshold_base,
-        against_all=totals.against_all,
-        invalid=totals.invalid,
-        tie_break=args.tie_break,
-        seed=args.seed,
+        totals.votes, args.seats, districts, args.method, **_list_options(args, totals)
     )
     if args.json:
         _print_json(result.to_dict(), out)
