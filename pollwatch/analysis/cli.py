@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -250,6 +251,10 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
     }
     try:
         return handlers[args.command](args, out)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (InputError, TieError, ValueError) as exc:
         err.write(f"pollwatch {args.command}: error: {exc}\n")
         return 2
