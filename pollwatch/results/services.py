@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
@@ -429,13 +430,39 @@ def batches_by_precedence(contest: Contest) -> list[ResultBatch]:
     return sorted(contest.result_batches.all(), key=lambda b: b.rank(), reverse=True)
 
 
+#: How long the current result of a contest stays cached; a new batch changes the key at once.
+CACHE_SECONDS = 900
+
+
+def _current_key(batches: list[ResultBatch]) -> str:
+    stamp = "|".join(f"{b.pk}:{b.sha256}:{b.imported_at.isoformat()}" for b in batches)
+    return "results:current:" + hashlib.sha256(stamp.encode()).hexdigest()
+
+
 def current_rows(contest: Contest, *, batch: ResultBatch | None = None,
                  station_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The official result of each station: its row in ``batch`` when given, else in the
     batch of highest precedence that has it. Each row: station_id, station (code), region
-    (code), registered_voters, district_id, figures, votes, reconciles, batch_id."""
+    (code), registered_voters, district_id, figures, votes, reconciles, batch_id.
+
+    The whole current result is cached (batches never change; a new one makes a new key)."""
     batches = [batch] if batch is not None else batches_by_precedence(contest)
-    wanted = None if station_ids is None else set(station_ids)
+    if not batches:
+        return []
+    key = _current_key(batches)
+    rows = cache.get(key)
+    if rows is None and station_ids is None:
+        rows = _rows_of(batches, None)
+        cache.set(key, rows, CACHE_SECONDS)
+    if rows is not None:
+        if station_ids is None:
+            return rows
+        wanted = set(station_ids)
+        return [row for row in rows if row["station_id"] in wanted]
+    return _rows_of(batches, set(station_ids or ()))
+
+
+def _rows_of(batches: list[ResultBatch], wanted: set[int] | None) -> list[dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for item in batches:
         query = item.results.all()
@@ -455,6 +482,30 @@ def current_rows(contest: Contest, *, batch: ResultBatch | None = None,
         if wanted is not None and wanted <= set(found):
             break
     return sorted(found.values(), key=lambda r: r["station"])
+
+
+def current_totals(contest: Contest, *, batch: ResultBatch | None = None
+                   ) -> dict[str, dict[str, int]] | None:
+    """National sums of the current official result (``{"figures": ..., "votes": ...}``):
+    a batch's stored totals when one batch decides for every station, else summed row by row."""
+    batches = [batch] if batch is not None else batches_by_precedence(contest)
+    if not batches:
+        return None
+    top = batches[0]
+    covered = top.station_count
+    if len(batches) > 1:
+        stations = OfficialResult.objects.filter(batch__contest=contest).values("station_id")
+        covered = stations.distinct().count()
+    if top.station_count >= covered:
+        return top.totals
+    figures: dict[str, int] = {}
+    votes: dict[str, int] = {}
+    for row in current_rows(contest):
+        for key, value in row["figures"].items():
+            figures[key] = figures.get(key, 0) + value
+        for key, value in row["votes"].items():
+            votes[key] = votes.get(key, 0) + value
+    return {"figures": figures, "votes": votes}
 
 
 # --- announced seats ----------------------------------------------------------------------

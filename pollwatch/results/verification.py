@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
+from django.utils.translation import gettext
 
 from pollwatch.analysis import (
     InputError,
@@ -211,7 +213,8 @@ class QuickCountCheck:
     def rows(self, contest: Contest) -> list[dict[str, Any]]:
         if self.result is None:
             return []
-        names = dict(contest.choices.values_list("code", "name"))
+        names = {**dict(contest.choices.values_list("code", "name")),
+                 "turnout": gettext("Turnout"), "invalid": gettext("Invalid ballots")}
         out = []
         for label in (*self.result.choices, "turnout", "invalid"):
             estimate = self.result.estimates[label]
@@ -230,20 +233,62 @@ class QuickCountCheck:
         return out
 
 
-def _frame(contest: Contest, region: str | None) -> StationFrame:
-    query = PollingStation.objects.filter(election=contest.election)
-    if region:
-        query = query.filter(region__code=region)
-    rows = list(query.values_list("code", "region__code", "registered_voters"))
-    if not rows:
-        raise InputError("no polling stations in this scope")
-    return StationFrame(np.array([r[0] for r in rows], dtype=str),
-                        np.array([r[1] or "(none)" for r in rows], dtype=str),
-                        np.array([r[2] for r in rows], dtype=np.int64))
+@dataclass
+class _QuickCountData:
+    """What every scope's quick count reads, loaded once: the frame, the observed protocols
+    (one per station) and the official result."""
+
+    frame: list[tuple[str, str, int]]
+    observed: list[dict[str, Any]]
+    official: list[dict[str, Any]]
+
+    @classmethod
+    def load(cls, mission: Mission, contest: Contest, batch: ResultBatch | None) -> _QuickCountData:
+        frame = [(code, region or "(none)", registered) for code, region, registered in
+                 PollingStation.objects.filter(election=contest.election)
+                 .values_list("code", "region__code", "registered_voters")]
+        return cls(frame, _observed_rows(mission, contest), services.current_rows(contest, batch=batch))
+
+    def scope(self, region: str | None) -> _QuickCountData:
+        if not region:
+            return self
+        return _QuickCountData([f for f in self.frame if f[1] == region],
+                               [r for r in self.observed if r["region"] == region],
+                               [r for r in self.official if r["region"] == region])
+
+    def station_frame(self) -> StationFrame:
+        if not self.frame:
+            raise InputError("no polling stations in this scope")
+        return StationFrame(np.array([f[0] for f in self.frame], dtype=str),
+                            np.array([f[1] for f in self.frame], dtype=str),
+                            np.array([f[2] for f in self.frame], dtype=np.int64))
 
 
 def _is_proportional(contest: Contest) -> bool:
     return contest.method not in PLURALITY_METHODS and not contest.has_districts
+
+
+def _quick_count(contest: Contest, data: _QuickCountData, region: str | None, scope_name: str
+                 ) -> QuickCountCheck:
+    choices = _choice_codes(contest)
+    proportional = _is_proportional(contest) and not region
+    system = contest.electoral_system()
+    try:
+        if not data.observed:
+            raise InputError("no observed protocols in this scope yet")
+        result = quick_count(
+            data.station_frame(), _results_table(data.observed, choices),
+            official=_results_table(data.official, choices) if data.official else None,
+            seats=system["seats"] if proportional else None, method=system["method"],
+            threshold=system["threshold"], threshold_base=system["threshold_base"], seed=SEED)
+    except (InputError, ValueError) as exc:
+        return QuickCountCheck(region or "", scope_name, None, None, 0, str(exc))
+    official_seats = None
+    if proportional and data.official:
+        official_seats = _allocate(contest, _sum_votes(data.official),
+                                   sum(int(r["figures"].get("invalid") or 0) for r in data.official))
+    valid = sum(sum(r["votes"].values()) for r in data.official)
+    return QuickCountCheck(region or "", scope_name, result, official_seats, valid, "; ".join(result.notes))
 
 
 def quick_count_check(mission: Mission, contest: Contest, *, region: str | None = None,
@@ -255,41 +300,26 @@ def quick_count_check(mission: Mission, contest: Contest, *, region: str | None 
     election (of the region, for a regional check). Seats follow nationally for
     proportional contests, with the contest's electoral system.
     """
-    scope_name = (Area.objects.filter(election=contest.election, code=region).values_list("name", flat=True)
-                  .first() or region) if region else contest.election.local_name
-    choices = _choice_codes(contest)
-    try:
-        frame = _frame(contest, region)
-        in_scope = set(PollingStation.objects.filter(
-            election=contest.election, code__in=frame.station.tolist()).values_list("pk", flat=True)
-                       ) if region else None
-        observed = _observed_rows(mission, contest, in_scope)
-        official_rows = [r for r in services.current_rows(contest, batch=batch)
-                         if not region or r["region"] == region]
-        if not observed:
-            raise InputError("no observed protocols in this scope yet")
-        system = contest.electoral_system()
-        proportional = _is_proportional(contest) and not region
-        result = quick_count(
-            frame, _results_table(observed, choices),
-            official=_results_table(official_rows, choices) if official_rows else None,
-            seats=system["seats"] if proportional else None, method=system["method"],
-            threshold=system["threshold"], threshold_base=system["threshold_base"], seed=SEED)
-    except (InputError, ValueError) as exc:
-        return QuickCountCheck(region or "", scope_name, None, None, 0, str(exc))
-    official_seats = None
-    if proportional and official_rows:
-        official_seats = _allocate(contest, _sum_votes(official_rows),
-                                   sum(int(r["figures"].get("invalid") or 0) for r in official_rows))
-    valid = sum(sum(r["votes"].values()) for r in official_rows)
-    return QuickCountCheck(region or "", scope_name, result, official_seats, valid,
-                           "; ".join(result.notes))
+    data = _QuickCountData.load(mission, contest, batch).scope(region)
+    name = (Area.objects.filter(election=contest.election, code=region).values_list("name", flat=True).first()
+            or region) if region else contest.election.local_name
+    return _quick_count(contest, data, region, name)
 
 
-def quick_count_by_region(mission: Mission, contest: Contest, *, batch: ResultBatch | None = None
-                          ) -> list[QuickCountCheck]:
-    regions = Area.objects.filter(election=contest.election, depth=1).order_by("code")
-    return [quick_count_check(mission, contest, region=area.code, batch=batch) for area in regions]
+def quick_count_by_region(mission: Mission, contest: Contest, *, batch: ResultBatch | None = None,
+                          data: _QuickCountData | None = None) -> list[QuickCountCheck]:
+    """The quick count of each region (area at depth 1), the data read once."""
+    data = data or _QuickCountData.load(mission, contest, batch)
+    return [_quick_count(contest, data.scope(area.code), area.code, area.local_name)
+            for area in Area.objects.filter(election=contest.election, depth=1).order_by("code")]
+
+
+def quick_count_all(mission: Mission, contest: Contest, *, batch: ResultBatch | None = None
+                    ) -> tuple[QuickCountCheck, list[QuickCountCheck]]:
+    """The national quick count and each region's, from one reading of the data."""
+    data = _QuickCountData.load(mission, contest, batch)
+    national = _quick_count(contest, data, None, contest.election.local_name)
+    return national, quick_count_by_region(mission, contest, data=data)
 
 
 # --- 3. seats -----------------------------------------------------------------------------
@@ -357,19 +387,21 @@ def seats_from_totals(contest: Contest, votes: Mapping[str, int], *, invalid: in
 def seat_check(contest: Contest, *, batch: ResultBatch | None = None) -> SeatCheck:
     """The seats recomputed from the official votes (the current result, or one batch) with
     the contest's electoral system, against the latest announcement."""
-    rows = services.current_rows(contest, batch=batch)
     announcement = contest.seat_announcements.order_by("-recorded_at", "-id").first()
-    votes = _sum_votes(rows)
-    notes = []
-    if not rows:
-        return SeatCheck(contest, {}, {}, announcement, None, ["no official results imported yet"])
+    notes: list[str] = []
     if contest.has_districts or contest.method in PLURALITY_METHODS:
+        rows = services.current_rows(contest, batch=batch)
+        if not rows:
+            return SeatCheck(contest, {}, {}, announcement, None, ["no official results imported yet"])
         seats, allocation = _district_seats(contest, rows, notes)
-    else:
-        allocation = _allocate(contest, votes, sum(int(r["figures"].get("invalid") or 0) for r in rows))
-        seats = dict(allocation.seats)
-        notes.extend(allocation.notes)
-    return SeatCheck(contest, votes, seats, announcement, allocation, notes)
+        return SeatCheck(contest, _sum_votes(rows), seats, announcement, allocation, notes)
+    totals = services.current_totals(contest, batch=batch)
+    if totals is None:
+        return SeatCheck(contest, {}, {}, announcement, None, ["no official results imported yet"])
+    votes = dict(totals["votes"])
+    allocation = _allocate(contest, votes, int(totals["figures"].get("invalid") or 0))
+    notes.extend(allocation.notes)
+    return SeatCheck(contest, votes, dict(allocation.seats), announcement, allocation, notes)
 
 
 def _district_seats(contest: Contest, rows: list[dict[str, Any]], notes: list[str]
@@ -435,13 +467,18 @@ def forensics_check(mission: Mission, contest: Contest, *, batch: ResultBatch | 
     station results, and, for each flagged station, what the mission's observers reported there:
     their reports, how many assessed something negatively, incidents, and whether their copy of
     the protocol differs from the official one."""
-    rows = services.current_rows(contest, batch=batch)
-    if not rows:
+    batches = [batch] if batch is not None else services.batches_by_precedence(contest)
+    if not batches:
         return ForensicsCheck(None, [], "no official results imported yet")
-    try:
-        report = forensics_report(_results_table(rows, _choice_codes(contest)), seed=SEED)
-    except (InputError, ValueError) as exc:
-        return ForensicsCheck(None, [], str(exc))
+    key = "results:forensics:" + services._current_key(batches)
+    report = cache.get(key)
+    if report is None:
+        try:
+            report = forensics_report(_results_table(services.current_rows(contest, batch=batch),
+                                                     _choice_codes(contest)), seed=SEED)
+        except (InputError, ValueError) as exc:
+            return ForensicsCheck(None, [], str(exc))
+        cache.set(key, report, services.CACHE_SECONDS)
     outliers = list(report.outliers)[:limit]
     stations = {s.code: s for s in PollingStation.objects.filter(
         election=contest.election, code__in=[o.station for o in outliers]).select_related("region")}

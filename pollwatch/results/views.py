@@ -152,8 +152,9 @@ def discrepancies(request, mission, contest):
                             ["station", "region", "votes_at_stake", "line", "official", "observed",
                              "difference", "observers", "observed_reconciles"],
                             _discrepancy_rows(report))
+    labels = {f"votes:{code}": name for code, name in contest.choices.values_list("code", "name")}
     return render(request, "results/discrepancies.html", _context(
-        request, mission, contest=contest, report=report, rows=report.discrepancies[:500]))
+        request, mission, contest=contest, report=report, rows=report.discrepancies[:500], labels=labels))
 
 
 def _discrepancy_rows(report) -> Iterable[list[Any]]:
@@ -170,9 +171,7 @@ def _discrepancy_rows(report) -> Iterable[list[Any]]:
 @mission_view(*STAFF)
 def quick_count(request, mission, contest):
     contest = _contest(mission, contest)
-    national = verification.quick_count_check(mission, contest)
-    regions = ([] if request.GET.get("regions") == "0"
-               else verification.quick_count_by_region(mission, contest))
+    national, regions = verification.quick_count_all(mission, contest)
     if _wants_csv(request):
         header = ["scope", "choice", "estimate", "moe", "low", "high", "official", "inside", "z",
                   "seats", "seats_low", "seats_high", "official_seats"]

@@ -8,6 +8,7 @@ from pollwatch.results.models import OfficialResult, ResultBatch
 from pollwatch.results.services import (
     compare_batches,
     current_rows,
+    current_totals,
     import_results,
     save_column_mapping,
 )
@@ -106,6 +107,9 @@ def test_a_partial_later_batch_adds_stations_and_keeps_the_others(world):
     first, second = ResultBatch.objects.order_by("number")
     assert second.summary["added"] == 1 and second.summary["removed"] == 2
     assert [r["station"] for r in current_rows(world.contest)] == ["27001", "71001", "71002"]
+    # Neither batch holds every station: the national totals are summed station by station.
+    assert current_totals(world.contest)["votes"]["amanat"] == 500 + 300 + 450
+    assert current_totals(world.contest, batch=second)["votes"]["amanat"] == 450
 
 
 def test_the_commissions_own_arithmetic_is_checked(world):
