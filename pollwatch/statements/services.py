@@ -359,6 +359,8 @@ def publication_problems(statement: Statement) -> list[str]:
     for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
         if value.error:
             problems.append(f"figure {value.kind} {value.query}: {value.error}")
+        elif value.kind == "share" and not value.base:
+            problems.append(f"figure {value.kind} {value.query}: no observation answered the question yet")
     for lang in statement.languages:
         if not (statement.texts.get(lang) or {}).get("title"):
             problems.append(f"no title in {lang}")

@@ -121,6 +121,13 @@ def test_a_figure_that_names_an_unknown_question_blocks_publication(world):
     assert not Publication.objects.exists()
 
 
+def test_a_share_nobody_answered_blocks_publication(world):
+    voting_reports(world, answers=())
+    statement = _statement(world)
+    with pytest.raises(WorkflowError, match="no observation answered the question yet"):
+        publish_statement(statement, world.alice)
+
+
 def test_only_the_groups_coordinator_publishes(world):
     voting_reports(world)
     statement = _statement(world)
