@@ -370,3 +370,19 @@ def _install_forms(demo: Demo) -> None:
 
 # The forms come first: later steps (reports, protocols) fill them in.
 EXTRA_STEPS.insert(0, _install_forms)
+
+
+def _add_official_results(demo: Demo) -> None:
+    from pollwatch.results.demo import add_official_results
+
+    add_official_results(demo)
+
+
+def _draft_statement(demo: Demo) -> None:
+    from pollwatch.statements.demo import draft_statement
+
+    draft_statement(demo)
+
+
+# Official results and the draft statement compare with the election day's reports: keep them last.
+EXTRA_STEPS.extend([_add_official_results, _draft_statement])
