@@ -23,15 +23,15 @@ from .template import NEGATIVE, assessment_question
 
 SUMMARY = {
     "en": ("Election day was calm and well organised in most of the polling stations observed. "
-           "Voting was assessed negatively in {voting}; counting was assessed negatively more often, "
-           "in {counting}, mostly because procedures were not followed.\n\n"
+           "Voting was assessed negatively in {voting}; counting was assessed negatively in "
+           "{counting}, mostly because procedures were not followed.\n\n"
            "- The mission observed the opening, voting, counting and tabulation.\n"
            "- Its figures are shares of observations; each gives its base."),
     "ru": ("День голосования прошёл спокойно и был хорошо организован на большинстве избирательных "
            "участков, где велось наблюдение. Голосование оценено отрицательно в {voting}; подсчёт "
-           "голосов оценивался отрицательно чаще, в {counting}, в основном из-за несоблюдения процедур."),
+           "голосов оценён отрицательно в {counting}, в основном из-за несоблюдения процедур."),
     "kk": ("Сайлау күні бақыланған сайлау учаскелерінің көбінде тыныш және жақсы ұйымдастырылған "
-           "түрде өтті. Дауыс беру теріс бағаланды: {voting}; дауыстарды санау жиірек теріс бағаланды: "
+           "түрде өтті. Дауыс беру теріс бағаланды: {voting}; дауыстарды санау теріс бағаланды: "
            "{counting}."),
 }
 BACKGROUND = {
@@ -59,7 +59,8 @@ def _figure(mission: Any, code: str) -> str:
 
 #: When the build has no election-day reports, a few minimal ones carry the statement's
 #: figures: (form, phase, local time, shares of very good / good / bad / very bad).
-FALLBACK_REPORTS = [("voting", "voting", dt.time(12, 0), [0.55, 0.38, 0.05, 0.02]),
+FALLBACK_REPORTS = [("opening", "opening", dt.time(7, 40), [0.60, 0.35, 0.04, 0.01]),
+                    ("voting", "voting", dt.time(12, 0), [0.55, 0.38, 0.05, 0.02]),
                     ("closing", "closing", dt.time(22, 30), [0.45, 0.40, 0.11, 0.04])]
 
 

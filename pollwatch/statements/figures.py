@@ -158,6 +158,11 @@ class FigureValue:
     answered_ids: list[int] = field(default_factory=list)
     error: str = ""
 
+    def describe(self) -> str:
+        """The figure as written: ``{{ share form="voting" ... }}``."""
+        options = " ".join(f'{k}="{v}"' for k, v in self.query.items())
+        return "{{ " + f"{self.kind} {options}" + " }}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "query": self.query, "share": self.share,
                 "count": self.count, "base": self.base, "submission_ids": self.submission_ids,

@@ -358,9 +358,9 @@ def publication_problems(statement: Statement) -> list[str]:
     problems += [f"figure {e}" for e in fig.errors_in(all_texts(content))]
     for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
         if value.error:
-            problems.append(f"figure {value.kind} {value.query}: {value.error}")
+            problems.append(f"{value.describe()}: {value.error}")
         elif value.kind == "share" and not value.base:
-            problems.append(f"figure {value.kind} {value.query}: no observation answered the question yet")
+            problems.append(f"{value.describe()}: no observation answered the question yet")
     for lang in statement.languages:
         if not (statement.texts.get(lang) or {}).get("title"):
             problems.append(f"no title in {lang}")

@@ -228,6 +228,7 @@ def _figure_rows(ids: list[int], counted: set[int], query: dict, mission) -> lis
                      "counted": submission.pk in counted,
                      "local": submission.station.to_local(submission.received_at) if submission.station_id
                      else submission.received_at})
+    rows.sort(key=lambda row: not row["counted"])   # the counted ones first, each group by number
     return rows
 
 
