@@ -19,6 +19,8 @@ urlpatterns = [
     path("m/<slug:mission>/incidents/banner/", incidents.critical_banner, name="critical_banner"),
     path("m/<slug:mission>/findings/", findings.findings_page, name="findings"),
     path("m/<slug:mission>/findings/<slug:form_code>/", findings.findings_drill, name="findings_drill"),
+    path("m/<slug:mission>/findings/<slug:form_code>/<str:question>/regions/", findings.findings_regions,
+         name="findings_regions"),
     path("m/<slug:mission>/people/", people.people_page, name="people"),
     path("m/<slug:mission>/people/<int:observer_id>/code/", people.issue_code, name="issue_code"),
     path("m/<slug:mission>/messages/", messages.messages_page, name="messages"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Max
 
 from pollwatch.analysis import BENFORD_SECOND_DIGIT
@@ -21,9 +20,9 @@ from pollwatch.missions.models import Mission
 from pollwatch.results.models import ResultBatch
 from pollwatch.submissions.models import Incident, ObservedProtocol, Submission
 
+from .computed import Computed, cached_computation
 from .states import local_name
 
-CACHE_SECONDS = 3600
 FLAGGED_LIMIT = 200
 
 
@@ -107,13 +106,11 @@ def _build(mission: Mission, contest: Contest) -> ForensicsView:
                          report["notes"])
 
 
-def forensics_view(mission: Mission, contest: Contest) -> ForensicsView:
-    key = f"dashboard:forensics:{mission.pk}:{contest.pk}:{data_version(mission, contest)}"
-    found = cache.get(key)
-    if found is None:
-        found = _build(mission, contest)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+def forensics_view(mission: Mission, contest: Contest) -> Computed:
+    """The page's view of the screens (a :class:`ForensicsView` in ``.value``), cached by
+    :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
+    key = f"dashboard:forensics:{mission.pk}:{contest.pk}"
+    return cached_computation(key, data_version(mission, contest), lambda: _build(mission, contest))
 
 
 FLAGGED_HEADER = ["contest", "station", "region", "score", "turnout", "leader_share", "reasons",

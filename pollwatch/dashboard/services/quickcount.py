@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Max
 
 from pollwatch.elections.models import Area, Contest, PollingStation
@@ -25,9 +24,9 @@ from pollwatch.missions.models import Assignment, Mission, Phase
 from pollwatch.results.models import ResultBatch
 from pollwatch.submissions.models import ObservedProtocol
 
+from .computed import Computed, cached_computation
 from .states import local_name
 
-CACHE_SECONDS = 600
 PROPORTIONAL_KINDS = (Contest.Kind.PARTY_LIST, Contest.Kind.COUNCIL, Contest.Kind.REFERENDUM,
                       Contest.Kind.PRESIDENTIAL)
 
@@ -51,16 +50,14 @@ def data_version(mission: Mission, contest: Contest) -> str:
     return f"{protocols['n']}.{protocols['last']}.{'-'.join(map(str, batches))}"
 
 
-def cached_quick_count(mission: Mission, contest: Contest) -> Any:
-    """The national quick count check (a ``QuickCountCheck``), cached by :func:`data_version`."""
+def cached_quick_count(mission: Mission, contest: Contest) -> Computed:
+    """The national quick count check (a ``QuickCountCheck`` in ``.value``), cached by
+    :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
     from pollwatch.results.verification import quick_count_check
 
-    key = f"dashboard:quickcount:{mission.pk}:{contest.pk}:{data_version(mission, contest)}"
-    found = cache.get(key)
-    if found is None:
-        found = quick_count_check(mission, contest)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    key = f"dashboard:quickcount:{mission.pk}:{contest.pk}"
+    version = data_version(mission, contest)
+    return cached_computation(key, version, lambda: quick_count_check(mission, contest))
 
 
 @dataclass

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django import template
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from ..services import states
 
@@ -131,3 +132,15 @@ def observer_notice_strip(context) -> dict:
     unseen = list(Delivery.objects.filter(observer=observer, seen_at__isnull=True).select_related("notice")
                   .order_by("-notice__created_at")[:20])
     return {"count": len(unseen), "first": unseen[0] if unseen else None}
+
+
+@register.simple_tag
+def share_cell(cell, base_url: str) -> str:
+    """A findings figure: its share, count over base, linking to the submissions behind it."""
+    from django.utils.html import format_html
+
+    if not cell.base:
+        return mark_safe('<span class="muted">–</span>')  # noqa: S308 - a constant
+    return format_html('<a class="share-cell" href="{}?{}"><span>{}</span> '
+                       '<span class="small muted">({}/{})</span></a>', base_url, urlencode(cell.params),
+                       percent(cell.share), cell.count, cell.base)

@@ -88,3 +88,22 @@ def test_station_page_shows_observed_protocol_next_to_the_official_one(world, lo
     assert amanat.observed == [rows[sample[0]][4] + 50]
     assert amanat.differs
     assert comparison.differences == 1
+
+
+def test_new_protocol_within_a_minute_serves_the_kept_estimate_marked_stale(world, login, election, settings):
+    from pollwatch.dashboard.services.quickcount import cached_quick_count
+
+    rows, sample = election
+    first = cached_quick_count(world.alpha, world.contest)
+    assert not first.stale
+    unsampled = next(code for code in sorted(rows) if code not in sample and code != "71001")
+    observe_like_official(world, rows, [unsampled])
+
+    kept = cached_quick_count(world.alpha, world.contest)
+    assert kept.stale and kept.value.result.stations == first.value.result.stations
+    page = login(world.anna).get(reverse("dashboard:quick_count", args=["alpha"]))
+    assert "recomputed at most once a minute" in page.content.decode()
+
+    settings.DASHBOARD_RECOMPUTE_SECONDS = 0
+    fresh = cached_quick_count(world.alpha, world.contest)
+    assert not fresh.stale and fresh.value.result.stations == first.value.result.stations + 1

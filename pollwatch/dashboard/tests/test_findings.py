@@ -39,8 +39,12 @@ def test_findings_page_shows_each_question_by_region_and_links_the_figures(world
     assert (yes["overall"].count, yes["overall"].base) == (1, 2)
     regions = {code: base for code, _name, base in sealed.regions}
     assert regions == {"71": 1, "27": 1}
-    html = page.content.decode()
-    assert "question=boxes_sealed&amp;answer=no&amp;region=27" in html
+    regions_url = reverse("dashboard:findings_regions", args=["alpha", "opening", "boxes_sealed"])
+    assert regions_url in page.content.decode()
+    fragment = client.get(regions_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment
+    assert "question=boxes_sealed&amp;answer=no&amp;region=27" in fragment
+    assert client.get(regions_url).status_code == 200
 
 
 def test_drill_down_lists_the_submissions_behind_a_figure(world, forms, login):

@@ -25,13 +25,14 @@ def _contest(request, contests):
 def quick_count_page(request, mission):
     contests = qc.contests_of(mission)
     contest = _contest(request, contests)
-    check = qc.cached_quick_count(mission, contest) if contest else None
+    computed = qc.cached_quick_count(mission, contest) if contest else None
+    check = computed.value if computed else None
     rows = check.rows(contest) if check and check.result else []
     fmt = export_format(request)
     if fmt and contest:
         return export_response(qc.quick_count_table(mission, contest, check, rows), fmt)
     return render(request, "dashboard/quickcount.html", {
-        "mission": mission, "contests": contests, "contest": contest, "check": check,
+        "mission": mission, "contests": contests, "contest": contest, "check": check, "computed": computed,
         "rows": [r for r in rows if r["choice"] not in ("turnout", "invalid")],
         "extra_rows": [r for r in rows if r["choice"] in ("turnout", "invalid")],
         "arrival": qc.sample_arrival(mission, contest) if contest else [],
@@ -42,10 +43,11 @@ def quick_count_page(request, mission):
 def forensics_page(request, mission):
     contests = qc.contests_of(mission)
     contest = _contest(request, contests)
-    view = forensics_service.forensics_view(mission, contest) if contest else None
+    computed = forensics_service.forensics_view(mission, contest) if contest else None
+    view = computed.value if computed else None
     fmt = export_format(request)
     if fmt and view:
         return export_response(forensics_service.flagged_table(mission, contest, view), fmt)
     return render(request, "dashboard/forensics.html", {
-        "mission": mission, "contests": contests, "contest": contest, "view": view,
+        "mission": mission, "contests": contests, "contest": contest, "view": view, "computed": computed,
         "charts": view.chart_data() if view and view.has_report else None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from pollwatch.accounts.access import STAFF, mission_view
 from pollwatch.checklists.models import Form
@@ -30,6 +31,23 @@ def findings_page(request, mission):
         "questions": service.question_views(table) if table else [],
         "assessments": service.assessments_by_phase(mission),
         "assessment_values": service.ASSESSMENT_VALUES})
+
+
+@mission_view(*STAFF)
+def findings_regions(request, mission, form_code: str, question: str):
+    """One question's figures by region (loaded when the page's "By region" is opened)."""
+    form = Form.objects.filter(mission=mission, code=form_code, kind__in=service.FINDING_KINDS).first()
+    if form is None:
+        raise Http404("No such form")
+    views = service.question_views(service.form_findings(mission, form))
+    view = next((q for q in views if q.name == question), None)
+    if view is None:
+        raise Http404("No such question")
+    context = {"mission": mission, "form": form, "q": view,
+               "drill": reverse("dashboard:findings_drill", args=[mission.code, form.code])}
+    if request.headers.get("HX-Request"):
+        return render(request, "dashboard/_findings_regions.html", context)
+    return render(request, "dashboard/findings_regions.html", context)
 
 
 @mission_view(*STAFF)
