@@ -16,6 +16,7 @@ service, so the pages have something to show.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -30,10 +31,10 @@ TARGET_MS = 300
 
 def _environment(directory: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}", "POLLWATCH_DATA_DIR": str(directory),
-                "POLLWATCH_DEMO": "1", "POLLWATCH_TESTING": "0", "DEBUG": "0",
-                "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "pollwatch.settings",
-                "LOG_LEVEL": "WARNING"})
+    env.update({"DATABASE_URL": f"sqlite:///{directory / 'bench.sqlite3'}",
+                "POLLWATCH_DATA_DIR": str(directory), "POLLWATCH_DEMO": "1", "POLLWATCH_TESTING": "0",
+                "DEBUG": "0", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+                "DJANGO_SETTINGS_MODULE": "pollwatch.settings", "LOG_LEVEL": "WARNING"})
     env.pop("PYTEST_VERSION", None)
     return env
 
@@ -128,10 +129,8 @@ def pages(mission) -> list[tuple[str, str, str]]:
     found = []
 
     def add(role: str, label: str, name: str, *args, query: str = "") -> None:
-        try:
+        with contextlib.suppress(NoReverseMatch):  # a page another app has not added yet
             found.append((role, label, reverse(name, args=args) + query))
-        except NoReverseMatch:
-            pass
 
     for role in ("coordinator", "analyst"):
         add(role, "mission overview", "dashboard:mission", code)
