@@ -393,7 +393,11 @@ def figure_link(statement: Statement, *, public: bool) -> Any:
 
 
 def render_pdf(html: str) -> bytes:
+    import logging
+
     from django.conf import settings
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)   # not every layout step
     from weasyprint import HTML
 
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
