@@ -58,62 +58,6 @@ def _setup_django(directory: Path) -> None:
     django.setup()
 
 
-def fill_day_if_empty(mission) -> int:
-    """File one day of reports (when the demo did not): a checklist for most assignments,
-    some negative, a few incidents. Returns how many reports were filed."""
-    import datetime as dt
-    import random
-    import uuid
-
-    from django.db import transaction
-
-    from pollwatch.checklists.models import Form
-    from pollwatch.missions.models import Assignment
-    from pollwatch.submissions.models import Submission
-    from pollwatch.submissions.services import Draft, prepare_submission, record_submission
-
-    assignments = Assignment.objects.filter(team__mission=mission)
-    checklists = Submission.objects.filter(mission=mission, is_test=False,
-                                           form__kind__in=["opening", "voting", "closing"])
-    if checklists.count() >= assignments.count() / 2:
-        return 0
-    reported = set(checklists.values_list("station_id", "phase"))
-    rng = random.Random(20230319)
-    forms = {f.kind: f for f in Form.objects.filter(mission=mission, kind__in=["opening", "voting", "closing",
-                                                                              "incident"])}
-    filed = 0
-    for assignment in (assignments.select_related("station", "team").prefetch_related("team__members")
-                       .order_by("report_due_at", "id")):
-        if rng.random() < 0.12 or (assignment.station_id, assignment.phase) in reported:
-            continue  # overdue, or already in
-        form = forms.get(assignment.phase)
-        observer = next(iter(assignment.team.members.all()), None)
-        if form is None or observer is None:
-            continue
-        assessment = rng.choices(["very_good", "good", "bad", "very_bad"], [30, 55, 11, 4])[0]
-        answers = {"assessment": assessment}
-        received = assignment.report_due_at - dt.timedelta(minutes=rng.randint(5, 90))
-        draft = Draft(mission=mission, channel="sms", key=str(uuid.uuid4()), form=form,
-                      version=form.published_version(), answers=answers, station=assignment.station,
-                      observer=observer, received_at=received)
-        with transaction.atomic():
-            record_submission(prepare_submission(draft))
-        filed += 1
-        if "incident" in forms and rng.random() < 0.04:
-            incident = Draft(mission=mission, channel="sms", key=str(uuid.uuid4()), form=forms["incident"],
-                             version=forms["incident"].published_version(), station=assignment.station,
-                             observer=observer, received_at=received,
-                             answers={"category": rng.choice(["voting", "security", "counting"]),
-                                      "severity": rng.choice(["critical", "serious", "minor"])})
-            try:
-                with transaction.atomic():
-                    record_submission(prepare_submission(incident))
-                filed += 1
-            except Exception:  # noqa: BLE001 - an incident form with other required questions
-                pass
-    return filed
-
-
 def pages(mission) -> list[tuple[str, str, str]]:
     """(role, label, url) of every page to time."""
     from django.urls import NoReverseMatch, reverse
@@ -211,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     (directory / "static").mkdir(exist_ok=True)
     seconds = build_demo(directory)
     _setup_django(directory)
+    from pollwatch.dashboard.simulate import fill_day_if_empty
     from pollwatch.elections.models import PollingStation
     from pollwatch.missions.models import Mission
     from pollwatch.submissions.models import Submission
