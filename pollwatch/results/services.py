@@ -400,6 +400,13 @@ def _lines(figures: Mapping[str, int], votes: Mapping[str, int]) -> dict[str, in
     return {**figures, **{f"votes:{k}": v for k, v in votes.items()}}
 
 
+def line_order(contest: Contest) -> dict[str, int]:
+    """Protocol lines in protocol order, then ``votes:<choice>`` in ballot order (stored JSON
+    keeps no order on PostgreSQL)."""
+    codes = contest.choices.order_by("district__code", "ballot_number", "code").values_list("code", flat=True)
+    return {name: i for i, name in enumerate([*FIGURES, *[f"votes:{c}" for c in codes]])}
+
+
 def compare_batches(earlier: ResultBatch, later: ResultBatch) -> BatchComparison:
     """Every station whose figures differ between two batches of a contest, added to or
     missing from the later one, the largest change of votes first."""
@@ -408,14 +415,16 @@ def compare_batches(earlier: ResultBatch, later: ResultBatch) -> BatchComparison
                 batch.results.values_list("station_id", "station__code", "figures", "votes")}
 
     before, after = rows(earlier), rows(later)
+    order = line_order(later.contest)
     changes = []
     for sid in sorted(set(before) | set(after)):
         code = (after.get(sid) or before[sid])[0]
         old = before.get(sid, ("", {}))[1]
         new = after.get(sid, ("", {}))[1]
         kind = "added" if sid not in before else "removed" if sid not in after else "changed"
-        lines = [LineChange(name, old.get(name), new.get(name)) for name in
-                 dict.fromkeys([*old, *new]) if old.get(name) != new.get(name)]
+        names = sorted({*old, *new}, key=lambda name: (order.get(name, len(order)), name))
+        lines = [LineChange(name, old.get(name), new.get(name)) for name in names
+                 if old.get(name) != new.get(name)]
         if kind != "changed" or lines:
             changes.append(StationChange(sid, code, kind, lines))
     changes.sort(key=lambda c: (c.kind != "changed", -c.votes_moved, -c.figures_moved, c.station_code))

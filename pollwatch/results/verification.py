@@ -102,14 +102,15 @@ class DiscrepancyReport:
 
 
 def _differences(official: Mapping[str, Any], figures: Mapping[str, int],
-                 votes: Mapping[str, int]) -> list[LineDifference]:
-    """Lines present on both sides that differ, figures first in protocol order."""
+                 votes: Mapping[str, int], choices: list[str]) -> list[LineDifference]:
+    """Lines present on both sides that differ: figures in protocol order, then votes in
+    ballot order."""
     out = [LineDifference(name, official["figures"][name], figures[name]) for name in FIGURES
            if name in figures and name in official["figures"]
            and figures[name] != official["figures"][name]]
-    for code, value in votes.items():
-        if code in official["votes"] and official["votes"][code] != value:
-            out.append(LineDifference(f"votes:{code}", official["votes"][code], value))
+    for code in sorted(votes, key=lambda c: (choices.index(c) if c in choices else len(choices), c)):
+        if code in official["votes"] and official["votes"][code] != votes[code]:
+            out.append(LineDifference(f"votes:{code}", official["votes"][code], votes[code]))
     return out
 
 
@@ -136,6 +137,8 @@ def station_discrepancies(mission: Mission, contest: Contest, *, batch: ResultBa
         by_station.setdefault(protocol.station_id, []).append(protocol)
     official = {row["station_id"]: row for row in
                 services.current_rows(contest, batch=batch, station_ids=by_station)}
+    choices = list(contest.choices.order_by("district__code", "ballot_number", "code")
+                   .values_list("code", flat=True))
     found: list[Discrepancy] = []
     agreeing = without = 0
     for station_id, protocols in by_station.items():
@@ -144,7 +147,7 @@ def station_discrepancies(mission: Mission, contest: Contest, *, batch: ResultBa
         station_agrees = row is not None
         for group in _readings(protocols):
             first = group[0]
-            differences = _differences(row, first.figures, first.votes) if row else []
+            differences = _differences(row, first.figures, first.votes, choices) if row else []
             if row is not None and not differences:
                 continue
             station_agrees = False

@@ -108,8 +108,12 @@ def batch_detail(request, mission, batch):
                             ([c.station_code, c.kind, line.line, line.before, line.after, line.difference,
                               c.votes_moved] for c in comparison.changes for line in (c.lines or [None])
                              if line is not None))
+    order = services.line_order(batch.contest)
+    totals = sorted([*batch.totals.get("figures", {}).items(),
+                     *[(f"votes:{k}", v) for k, v in batch.totals.get("votes", {}).items()]],
+                    key=lambda item: order.get(item[0], len(order)))
     return render(request, "results/batch.html", _context(
-        request, mission, batch=batch, previous=previous, comparison=comparison,
+        request, mission, batch=batch, previous=previous, comparison=comparison, totals=totals,
         changes=comparison.changes[:500] if comparison else []))
 
 
