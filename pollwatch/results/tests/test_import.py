@@ -123,3 +123,17 @@ def test_the_commissions_own_arithmetic_is_checked(world):
 def test_stage_must_be_preliminary_or_final(world):
     with pytest.raises(ValueError, match="stage"):
         import_rows(world, stage="draft")
+
+
+def test_an_xlsx_workbook_imports_like_a_csv(world, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Station", "Ballots", "Invalid", "amanat", "auyl", "respublica", "against-all"])
+    sheet.append(["71001", 1000, 20, 500, 200, 180, 100])
+    path = tmp_path / "cec.xlsx"
+    book.save(path)
+    report = import_results(world.election, world.contest, path, stage="final", actor="test")
+    row = OfficialResult.objects.get(batch_id=report.details["batch"])
+    assert row.figures == {"ballots": 1000, "invalid": 20} and row.votes["against-all"] == 100
