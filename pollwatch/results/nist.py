@@ -581,8 +581,8 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
     if report.errors:
         raise ImportRejected(report)
     figures = _figures(document, units)
-    districts = dict(contest.election.stations.filter(district_links__contest=contest)
-                     .values_list("pk", "district_links__district_id")) if contest.has_districts else {}
+    links = StationDistrict.objects.filter(contest=contest).values_list("station_id", "district_id")
+    districts = dict(links) if contest.has_districts else {}
     rows = [services._Parsed(stations[code], code, districts.get(stations[code]),
                              figures.get(code, {}), station_votes)
             for code, station_votes in sorted(votes.items())]
