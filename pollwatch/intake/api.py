@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -204,15 +204,19 @@ def submission_out(submission: Submission, *, replayed: bool = False,
     }
 
 
-def _answer(received: services.Received, response: HttpResponse) -> Status:
+def _answer(received: services.Received) -> HttpResponse:
+    """The response, written directly: the declared schemas document it, and skipping their
+    validation of our own output saves time on every report."""
+    if received.accepted:
+        response = JsonResponse(submission_out(received.submission, replayed=received.replayed),
+                                status=200 if received.replayed else 201)
+    else:
+        body = {"status": received.status, "report": received.report.pk, "key": received.report.key,
+                "reason": received.reason, "errors": received.errors}
+        response = JsonResponse(body, status=409 if received.status == "refused" else 422)
     if received.replayed:
         response["Idempotent-Replayed"] = "true"
-    if received.accepted:
-        status = 200 if received.replayed else 201
-        return Status(status, submission_out(received.submission, replayed=received.replayed))
-    body = {"status": received.status, "report": received.report.pk, "key": received.report.key,
-            "reason": received.reason, "errors": received.errors}
-    return Status(409 if received.status == "refused" else 422, body)
+    return response
 
 
 def _submitting_channel(request: HttpRequest, principal: credentials.Principal) -> str:
@@ -279,12 +283,12 @@ def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None
 @router.post("/submissions", auth=AUTH, response={200: SubmissionOut, 201: SubmissionOut,
                                                   409: ProblemOut, 422: ProblemOut},
              summary="Submit a report", url_name="submissions")
-def submit(request: HttpRequest, response: HttpResponse, body: SubmissionIn):
+def submit(request: HttpRequest, body: SubmissionIn):
     mission, observer = _submitting_scope(request, body.mission)
     received = submit_report(request, body, mission=mission, observer=observer)
     if received.accepted and not received.replayed and body.replaces:
         _discard_replaced(body.replaces, observer, body.key)
-    return _answer(received, response)
+    return _answer(received)
 
 
 @router.get("/submissions", auth=AUTH, response=SubmissionPage, summary="List reports")
@@ -330,8 +334,7 @@ def get_submission(request: HttpRequest, ident: str, mission: str | None = None)
 @router.post("/submissions/{submission_id}/corrections", auth=AUTH,
              response={200: SubmissionOut, 201: SubmissionOut, 409: ProblemOut, 422: ProblemOut},
              summary="Correct a report (a new revision; the old one is kept)")
-def correct(request: HttpRequest, response: HttpResponse, submission_id: int, body: CorrectionIn,
-            mission: str | None = None):
+def correct(request: HttpRequest, submission_id: int, body: CorrectionIn, mission: str | None = None):
     target = _readable_submission(request, str(submission_id), mission)
     principal = _principal(request)
     observer = principal.observer
@@ -341,7 +344,7 @@ def correct(request: HttpRequest, response: HttpResponse, submission_id: int, bo
         raise HttpError(403, "only the observer or a coordinator may correct a report")
     received = submit_report(request, body, mission=target.mission, observer=observer,
                              corrects=target.pk)
-    return _answer(received, response)
+    return _answer(received)
 
 
 @router.get("/incidents", auth=AUTH, response=list[IncidentOut], summary="List incidents")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pollwatch.accounts import audit
@@ -35,6 +35,7 @@ from pollwatch.accounts.models import AuditEntry, User
 from pollwatch.checklists.models import Form
 
 from .models import StationRecord, Submission
+from .rows import json_value, select_rows, table, update_row, utc
 
 State = StationRecord.State
 NOT_COMPARED = {"text", "photo", "geopoint", "datetime", "date", "note"}
@@ -52,27 +53,55 @@ def _schema(version: Any) -> Any:
     return schema(version) if version is not None else None
 
 
+def _lock_record(mission_id: int, station_id: int, form: Form) -> StationRecord:
+    """The station's record for ``form``, created if missing, locked until the transaction
+    ends: one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (the update takes the row
+    lock), so that two reports arriving together are merged one after the other."""
+    table = StationRecord._meta.db_table
+    sql = (f"INSERT INTO {table} (mission_id, station_id, form_id, phase, state, answers, conflicts,"
+           " resolutions, sections, submission_count, has_problem) VALUES (%s, %s, %s, %s, %s,"
+           " '{}', '{}', '{}', '{}', 0, %s) ON CONFLICT (mission_id, station_id, form_id)"
+           " DO UPDATE SET phase = EXCLUDED.phase RETURNING id, resolutions")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mission_id, station_id, form.pk, form.phase, State.MISSING, False])
+        pk, resolutions = cursor.fetchone()
+    if isinstance(resolutions, str):
+        resolutions = json.loads(resolutions)
+    record = StationRecord(pk=pk, mission_id=mission_id, station_id=station_id, form=form,
+                           phase=form.phase, resolutions=resolutions or {})
+    record._state.adding = False
+    return record
+
+
+MERGED_FIELDS = ["answers", "conflicts", "sections", "submission_count", "first_received_at",
+                 "last_received_at", "state", "has_problem"]
+
+
 def merge_station_record(mission_id: int, station_id: int, form: Form,
                          version: Any = None) -> StationRecord:
     """Recompute the station's record for ``form`` from its current submissions (locking the
     record, so that two reports arriving together both count). Sections follow ``version``
-    (by default the newest report's)."""
-    StationRecord.objects.bulk_create(
-        [StationRecord(mission_id=mission_id, station_id=station_id, form=form, phase=form.phase,
-                       state=State.MISSING)], ignore_conflicts=True)
-    record = StationRecord.objects.select_for_update().get(
-        mission_id=mission_id, station_id=station_id, form=form)
-    rows = list(Submission.objects.filter(
-        mission_id=mission_id, station_id=station_id, form=form, is_current=True, is_test=False,
-    ).order_by("received_at", "id").values("id", "observer_id", "answers", "received_at", "flags",
-                                          "form_version_id"))
+    (by default the newest report's). Call inside a transaction."""
+    record = _lock_record(mission_id, station_id, form)
+    rows = current_rows(mission_id, station_id, form.pk)
     if version is None and rows:
         from pollwatch.checklists.models import FormVersion
 
         version = FormVersion.objects.get(pk=rows[-1]["form_version_id"])
     _merge(record, rows, version)
-    record.save()
+    update_row(record, MERGED_FIELDS)
     return record
+
+
+def current_rows(mission_id: int, station_id: int, form_id: int) -> list[dict[str, Any]]:
+    """The current, real submissions of one station and form, oldest first (what is merged)."""
+    sql = (f"SELECT id, observer_id, answers, received_at, flags, form_version_id FROM {table(Submission)}"
+           " WHERE mission_id = %s AND station_id = %s AND form_id = %s AND is_current AND NOT is_test"
+           " ORDER BY received_at, id")
+    return [{"id": pk, "observer_id": observer, "answers": json_value(answers), "received_at": utc(at),
+             "flags": json_value(flags) or [], "form_version_id": version}
+            for pk, observer, answers, at, flags, version in select_rows(sql, [mission_id, station_id,
+                                                                              form_id])]
 
 
 def _sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, tuple[Any, int]]]:

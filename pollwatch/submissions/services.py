@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pollwatch.checklists import services as forms
 from pollwatch.checklists.models import Form, FormVersion
 from pollwatch.elections.models import PollingStation
 from pollwatch.missions.models import Mission, Observer
@@ -76,15 +77,11 @@ class Prepared:
 
 
 def _validate(version: FormVersion, answers: dict[str, Any], station: PollingStation | None):
-    from pollwatch.checklists.services import validate_answers
-
-    return validate_answers(version, answers, station=station)
+    return forms.validate_answers(version, answers, station=station)
 
 
 def _station_form(version: FormVersion) -> bool:
-    from pollwatch.checklists.services import schema
-
-    return bool(schema(version).station_question)
+    return bool(forms.schema(version).station_question)
 
 
 def prepare_submission(draft: Draft) -> Prepared:
@@ -205,13 +202,11 @@ def _attach_evidence(submission: Submission, attachments: list[dict[str, Any]]) 
 
 
 def _follow_up(submission: Submission, superseded: Submission | None) -> None:
-    from pollwatch.checklists.services import schema
-
     from . import incidents, protocols, records
 
     if submission.form.kind == Form.Kind.INCIDENT:
         incidents.record_incident(submission, superseded)
-    if schema(submission.form_version).protocol is not None:
+    if forms.schema(submission.form_version).protocol is not None:
         protocols.record_protocol(submission, superseded)
     if submission.station_id is not None:
         records.merge_station_record(submission.mission_id, submission.station_id, submission.form,
