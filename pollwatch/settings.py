@@ -219,3 +219,8 @@ RAPIDPRO_WEBHOOK_SECRET = os.environ.get("RAPIDPRO_WEBHOOK_SECRET", "")
 RAPIDPRO_API_TOKEN = os.environ.get("RAPIDPRO_API_TOKEN", "")
 RAPIDPRO_URL = os.environ.get("RAPIDPRO_URL", "")
 GENERIC_SMS_SECRET = os.environ.get("GENERIC_SMS_SECRET", "")
+
+# The coverage map's background tiles, e.g. a tile server the mission may use
+# (https://tile.example.org/{z}/{x}/{y}.png); empty: stations on a plain background, nothing fetched.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
