@@ -79,6 +79,8 @@ def fill_day_if_empty(mission: Mission, seed: int = 20230319) -> int:
         filed += _file(mission, form, assignment, observer, answers, received)
         if "incident" in forms and rng.random() < 0.04:
             answers = _answers(questions["incident"], rng)
-            answers["severity"] = rng.choice(["critical", "serious", "minor"])
+            answers["severity"] = rng.choices(["critical", "serious", "minor"], [1, 3, 4])[0]
+            if answers.get("category") == "positive":
+                answers["severity"] = "minor"
             filed += _file(mission, forms["incident"], assignment, observer, answers, received)
     return filed
