@@ -224,3 +224,10 @@ GENERIC_SMS_SECRET = os.environ.get("GENERIC_SMS_SECRET", "")
 # (https://tile.example.org/{z}/{x}/{y}.png); empty: stations on a plain background, nothing fetched.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
+# Observers' one-time sign-in codes: hours a code stays valid; wrong codes allowed per phone
+# (and per client address) in SIGN_IN_CODE_WINDOW seconds.
+SIGN_IN_CODE_HOURS = env_int("SIGN_IN_CODE_HOURS", 6)
+SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5)
+SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
+# The quick count and forensics pages recompute at most this often while reports arrive.
+DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
