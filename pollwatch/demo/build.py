@@ -386,3 +386,13 @@ def _draft_statement(demo: Demo) -> None:
 
 # Official results and the draft statement compare with the election day's reports: keep them last.
 EXTRA_STEPS.extend([_add_official_results, _draft_statement])
+
+
+def _simulate_election_day(demo: Demo) -> None:
+    from pollwatch.intake.demo import simulate_election_day
+
+    simulate_election_day(demo)
+
+
+# Election-day reports through every channel: after the forms, before results and statement.
+EXTRA_STEPS.insert(EXTRA_STEPS.index(_install_forms) + 1, _simulate_election_day)
