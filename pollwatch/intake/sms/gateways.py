@@ -20,6 +20,7 @@ generic    ``secret`` field, ``?secret=`` or               plain text (Kannel se
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -55,6 +56,7 @@ class InboundSms:
     message_id: str = ""
     to: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    received_at: dt.datetime | None = None  # now, unless replaying (the demo's election day)
 
     @property
     def key(self) -> str:

@@ -79,7 +79,7 @@ def receive_sms(sms: InboundSms) -> SmsResult:
     report = InboundReport(
         channel=Channel.SMS, gateway=sms.gateway, mission=mission, sender=phone, observer=observer,
         key=sms.key, content_hash=content_hash("sms", phone, sms.text),
-        content_type="text/plain", payload=sms.text,
+        content_type="text/plain", payload=sms.text, received_at=sms.received_at,
         meta={"to": sms.to, "message_id": sms.message_id, **sms.meta},
     )
     received = receive(report)

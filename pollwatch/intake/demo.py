@@ -1,0 +1,382 @@
+"""The demo's election day, 19 March 2023, through every channel (a step of ``pollwatch demo``).
+
+Each team of the demo mission reports from its assignments as observers would: the opening at
+its first station, voting at each station, closing and the result protocol at its last. Every
+report goes through the real intake: coded SMS through the SMS service (as Telerivet or Twilio
+would post them), JSON through the API's reader, XForm instances as ODK Collect sends them,
+and the observer web page's reports. Some are late, some teams' two observers disagree (a
+conflict to resolve), a few SMS are quarantined (a number not on the roster, a wrong code,
+an unknown keyword), a few incidents are reported (one critical, followed up), and some
+observed protocols do not reconcile. Everything is drawn from a fixed seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import uuid
+from typing import Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from pollwatch.checklists import services as forms
+from pollwatch.demo import kazakhstan as kz
+from pollwatch.missions.models import Assignment, Mission, Observer, Phase
+from pollwatch.submissions import incidents as incident_services
+from pollwatch.submissions.models import Channel, Incident
+
+from .models import InboundReport
+from .services import content_hash, receive
+from .sms.gateways import InboundSms
+from .sms.grammar import format_message
+from .sms.schemas import sms_schemas
+from .sms.service import receive_sms
+
+SEED = 20230319
+ACTOR = "demo"
+CHANNELS = (Channel.WEB, Channel.OPENROSA, Channel.SMS, Channel.API)
+CHANNEL_WEIGHTS = (0.35, 0.25, 0.25, 0.15)
+
+#: A well-run station's answers; the simulation turns some of them bad.
+GOOD = {
+    "opening": {
+        "arrived_at": "06:35", "opened_at": "07:00", "opened_on_time": "yes", "commission_present": 9,
+        "party_agents": "yes", "citizen_observers": "yes", "international_observers": "no",
+        "observer_organisations": "Erkindik Kanaty", "unauthorised_present": "no",
+        "boxes_shown_empty": "yes", "boxes_sealed": "yes", "ballots_counted": "yes",
+        "materials_present": "yes", "layout_secrecy": "yes", "observers_can_see": "yes",
+    },
+    "voting": {
+        "queues": "no", "disabled_access": "yes", "secrecy": "yes", "boxes_sealed": "yes",
+        "id_checked": "yes", "voters_sign": "yes", "voting_without_id": "no", "multiple_voting": "no",
+        "family_voting": "no", "proxy_voting": "no", "identical_signatures": "no", "stuffing": "no",
+        "pressure": "no", "vote_buying": "no", "campaign_material": "no",
+        "unauthorised_directing": "no", "observers_restricted": "no", "mobile_voting": "no",
+        "complaints": "no",
+    },
+    "closing": {
+        "closed_on_time": "yes", "queue_allowed": "yes", "unused_cancelled": "yes",
+        "signatures_counted": "yes", "seals_intact": "yes", "mobile_first": "yes",
+        "one_by_one": "yes", "validity_consistent": "yes", "announced_aloud": "yes",
+        "figures_unchanged": "yes", "protocol_reconciles": "yes", "pen_not_presigned": "yes",
+        "copies_given": "yes", "protocol_posted": "yes", "observers_can_see": "yes",
+        "interference": "no",
+    },
+}
+#: Answers that go wrong at a station with problems (question -> the bad answer).
+BAD = {
+    "opening": {"opened_on_time": "no", "boxes_shown_empty": "no", "layout_secrecy": "no"},
+    "voting": {"family_voting": "yes", "identical_signatures": "yes", "campaign_material": "yes",
+               "observers_restricted": "yes", "queues": "yes"},
+    "closing": {"unused_cancelled": "no", "one_by_one": "no", "announced_aloud": "no",
+                "copies_given": "no", "protocol_posted": "no"},
+}
+ASSESSMENTS = ("very_good", "good", "bad", "very_bad")
+ASSESSMENT_SHARES = {"opening": (0.55, 0.40, 0.04, 0.01), "voting": (0.50, 0.43, 0.05, 0.02),
+                     "closing": (0.40, 0.42, 0.13, 0.05)}
+INCIDENTS = [
+    ("voting", "critical", "11:32", "A man put a bundle of ballots into the stationary box while the "
+     "chair looked away; two observers saw it."),
+    ("administration", "serious", "09:15", "The voter list was missing two pages; voters from those "
+     "pages were sent home."),
+    ("security", "minor", "14:05", "Police officers stood inside the station for about twenty minutes."),
+    ("counting", "serious", "20:40", "The count started before the unused ballots were cancelled."),
+]
+
+
+class ElectionDay:
+    """One run of the simulation: the mission, its forms, the seed and what happened."""
+
+    def __init__(self, mission: Mission, seed: int = SEED):
+        self.mission = mission
+        self.rng = np.random.default_rng(seed)
+        self.date = mission.election.date
+        self.forms = {form.code: form for form in mission.forms.all()}
+        self.sms = sms_schemas(mission.pk)
+        self.counts: dict[str, int] = {}
+        self.counter = 0
+
+    # --- answers ------------------------------------------------------------------------------
+    def _time(self, base: str, spread_minutes: int) -> str:
+        hours, minutes = map(int, base.split(":"))
+        total = hours * 60 + minutes + int(self.rng.integers(0, spread_minutes + 1))
+        return f"{min(total // 60, 23):02d}:{total % 60:02d}"
+
+    def checklist(self, code: str, station: Any, at: dt.time, troubled: bool) -> dict[str, Any]:
+        answers = dict(GOOD[code])
+        if troubled:
+            for question, bad in BAD[code].items():
+                if self.rng.random() < 0.5:
+                    answers[question] = bad
+        shares = np.array(ASSESSMENT_SHARES[code])
+        if troubled:
+            shares = np.array([0.05, 0.25, 0.45, 0.25])
+        answers["assessment"] = str(self.rng.choice(ASSESSMENTS, p=shares / shares.sum()))
+        if code == "opening":
+            answers["ballots_received"] = int(math.ceil(station.registered_voters / 50) * 50 + 50)
+            answers["arrived_at"] = self._time("06:30", 15)
+            answers["opened_at"] = "07:00" if answers["opened_on_time"] == "yes" else self._time("07:05", 20)
+        elif code == "voting":
+            answers["arrived_at"] = f"{at.hour:02d}:{at.minute:02d}"
+            answers["departed_at"] = f"{(at.hour + 1) % 24:02d}:{at.minute:02d}"
+            answers["voters_on_list"] = station.registered_voters
+            progress = min(0.9, max(0.05, (at.hour - 7) / 13 * 0.6 + float(self.rng.normal(0, 0.04))))
+            answers["voted_so_far"] = int(station.registered_voters * progress)
+        else:
+            answers["arrived_at"] = "19:40"
+            answers["departed_at"] = self._time("22:30", 90)
+        if troubled and self.rng.random() < 0.5:
+            answers["comments"] = "Observers were asked to stand far from the table."
+        return answers
+
+    def protocol(self, station: Any, version: Any, reconciles: bool) -> dict[str, Any]:
+        layout = forms.schema(version).protocol
+        registered = station.registered_voters
+        received = int(math.ceil(registered / 50) * 50 + 50)
+        issued = int(registered * float(self.rng.uniform(0.42, 0.68)))
+        ballots = issued - int(self.rng.integers(0, 4))
+        invalid = int(ballots * float(self.rng.uniform(0.004, 0.016)))
+        valid = ballots - invalid
+        lines = {"registered": registered, "received": received, "issued": issued,
+                 "cancelled": received - issued, "ballots": ballots, "invalid": invalid, "valid": valid}
+        if not reconciles:
+            lines["cancelled"] += int(self.rng.integers(12, 60))  # the ballots do not add up
+        national = {code: votes for code, _en, _ru, _kk, votes, _seats in kz.PARTIES}
+        national[kz.AGAINST_ALL[0]] = kz.AGAINST_ALL[4]
+        choices = [code for code in layout.votes.values()]
+        weights = np.array([national.get(c, 1) for c in choices], dtype=float)
+        weights = weights * self.rng.lognormal(0, 0.2, len(weights))
+        split = np.floor(valid * weights / weights.sum()).astype(int)
+        split[0] += valid - int(split.sum())
+        answers: dict[str, Any] = {}
+        for question, line in layout.figures.items():
+            if line in lines:
+                answers[question] = lines[line]
+        for (question, _choice), votes in zip(layout.votes.items(), split.tolist(), strict=True):
+            answers[question] = int(votes)
+        return answers
+
+    # --- the four doors -------------------------------------------------------------------------
+    def send(self, observer: Observer, code: str, station: Any, answers: dict[str, Any],
+             when: dt.datetime, channel: str | None = None) -> Any:
+        """Send one report through ``channel`` (drawn when not given); returns the outcome."""
+        channel = channel or str(self.rng.choice(CHANNELS, p=CHANNEL_WEIGHTS))
+        form = self.forms[code]
+        if channel == Channel.SMS and form.sms_keyword.upper() in self.sms and observer.phone:
+            return self._sms(observer, form, station, answers, when)
+        if channel == Channel.OPENROSA:
+            return self._openrosa(observer, form, station, answers, when)
+        return self._json(observer, form, station, answers, when,
+                          Channel.API if channel == Channel.API else Channel.WEB)
+
+    def _key(self) -> str:
+        return str(uuid.UUID(int=int(self.rng.integers(0, 1 << 62)) << 64 | self._next()))
+
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def _count(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def _json(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
+              when: dt.datetime, channel: str, corrects: int | None = None) -> Any:
+        key = self._key()
+        body = {"key": key, "form": form.code, "station": station.code, "answers": answers,
+                "observed_at": (when - dt.timedelta(minutes=3)).isoformat()}
+        report = InboundReport(
+            channel=channel, mission=self.mission, observer=observer, sender=f"observer:{observer.pk}",
+            key=key, content_type="application/json", received_at=when,
+            content_hash=content_hash("json", f"observer:{observer.pk}", corrects or 0, body),
+            payload=json.dumps(body, ensure_ascii=False), meta={"corrects": corrects} if corrects else {})
+        self._count(channel)
+        return receive(report)
+
+    def _sms(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
+             when: dt.datetime, text: str | None = None) -> Any:
+        schema = self.sms[form.sms_keyword.upper()]
+        sendable = {k: v for k, v in answers.items() if k in {q.name for q in schema.questions}}
+        comment = str(answers.get(schema.comment or "", "") or "")
+        text = text or format_message(schema, station.code, sendable, comment)
+        gateway = "telerivet" if self._next() % 2 else "twilio"
+        self._count(Channel.SMS)
+        return receive_sms(InboundSms(gateway, observer.phone, text, f"SM{self._key().replace('-', '')}",
+                                      received_at=when)).received
+
+    def _openrosa(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
+                  when: dt.datetime) -> Any:
+        version = form.published_version()
+        xml = instance_xml(self.mission, form, version, station, answers, self._key(), station.zone)
+        report = InboundReport(
+            channel=Channel.OPENROSA, mission=self.mission, observer=observer,
+            sender=f"observer:{observer.pk}", key=_instance_id(xml), content_type="text/xml",
+            received_at=when, payload=xml, meta={"attachments": []},
+            content_hash=content_hash("openrosa", f"observer:{observer.pk}", xml.encode()))
+        self._count(Channel.OPENROSA)
+        return receive(report)
+
+
+def _instance_id(xml: str) -> str:
+    return xml.split("<instanceID>", 1)[1].split("</instanceID>", 1)[0]
+
+
+def instance_xml(mission: Mission, form: Any, version: Any, station: Any, answers: dict[str, Any],
+                 key: str, zone: Any) -> str:
+    """The XForm instance ODK Collect would send for these answers (groups nested)."""
+    schema = forms.schema(version)
+    offset = dt.datetime.combine(mission.election.date, dt.time(12), tzinfo=zone).strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    nodes: dict[str, list[str]] = {"": []}
+    order: list[tuple[str, str]] = []
+    values = {**answers, "station": station.code}
+    for spec in schema.questions:
+        parent = spec.sections[-1] if spec.sections else ""
+        if spec.type == "group":
+            nodes.setdefault(spec.name, [])
+            order.append((parent, spec.name))
+            continue
+        if not spec.takes_answer or spec.repeat or spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.type == "time":
+            value = f"{value}:00.000{offset}"
+        elif isinstance(value, list):
+            value = " ".join(str(v) for v in value)
+        nodes.setdefault(parent, []).append(f"<{spec.name}>{escape(str(value))}</{spec.name}>")
+    for parent, group in reversed(order):
+        inner = "".join(nodes.get(group, []))
+        nodes.setdefault(parent, []).insert(0, f"<{group}>{inner}</{group}>")
+    body = "".join(nodes[""])
+    return (f"<?xml version='1.0' ?><data id=\"{mission.code}-{form.code}\" version=\"{version.number}\" "
+            'xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">'
+            f"{body}<meta><instanceID>uuid:{key}</instanceID></meta></data>")
+
+
+def _utc(station: Any, date: dt.date, at: dt.time) -> dt.datetime:
+    return station.local_datetime(date, at).astimezone(dt.UTC)
+
+
+def _members(team: Any) -> list[Observer]:
+    members = list(team.members.order_by("full_name"))
+    if team.leader_id:
+        members.sort(key=lambda o: o.pk != team.leader_id)
+    return members
+
+
+def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
+    """Send the demo mission's election-day reports; returns counts by channel and outcome."""
+    day = ElectionDay(demo.mission, seed)
+    if "opening" not in day.forms:
+        demo.notes.append("Election day: no forms installed, no reports simulated.")
+        return {}
+    assignments = (Assignment.objects.filter(team__mission=demo.mission)
+                   .select_related("station", "station__area", "team").order_by("team__code", "report_due_at"))
+    by_team: dict[Any, list[Assignment]] = {}
+    for assignment in assignments:
+        by_team.setdefault(assignment.team, []).append(assignment)
+    troubled = {a.station_id for a in assignments if day.rng.random() < 0.12}
+    outcomes: dict[str, int] = {}
+
+    def note(received: Any) -> None:
+        outcomes[received.status] = outcomes.get(received.status, 0) + 1
+
+    protocol_form = next((f for code, f in day.forms.items() if code.startswith("protocol-")
+                          and f.contest and f.contest.code == "majilis-list"), None)
+    for team, duties in by_team.items():
+        members = _members(team)
+        if not members:
+            continue
+        for assignment in duties:
+            station = assignment.station
+            phase = assignment.phase
+            bad = station.pk in troubled
+            if phase == Phase.VOTING and day.rng.random() < 0.2:
+                continue  # not every planned visit happens
+            if phase == Phase.OPENING:
+                at = dt.time(7, int(day.rng.integers(5, 50)))
+                late = day.rng.random() < 0.1
+                when = _utc(station, day.date, dt.time(8, 20) if late else at)
+            elif phase == Phase.VOTING:
+                at = dt.time(int(day.rng.integers(9, 19)), int(day.rng.integers(0, 60)))
+                when = _utc(station, day.date, at)
+            else:
+                at = dt.time(22, int(day.rng.integers(0, 59)))
+                when = _utc(station, day.date, at) + dt.timedelta(minutes=int(day.rng.integers(0, 150)))
+            answers = day.checklist(phase, station, at, bad)
+            note(day.send(members[0], phase, station, answers, when))
+            if len(members) > 1 and phase != Phase.VOTING and day.rng.random() < 0.5:
+                second = dict(answers)
+                if day.rng.random() < 0.3:  # the two observers disagree on one answer
+                    question = str(day.rng.choice(sorted(GOOD[phase])))
+                    second[question] = "no" if second[question] == "yes" else "yes"
+                note(day.send(members[1], phase, station, second,
+                              when + dt.timedelta(minutes=int(day.rng.integers(2, 15)))))
+            if phase == Phase.CLOSING and protocol_form is not None:
+                version = protocol_form.published_version()
+                figures = day.protocol(station, version, reconciles=day.rng.random() > 0.2)
+                note(day.send(members[0], protocol_form.code, station, figures,
+                              when + dt.timedelta(minutes=20)))
+    _incidents(day, by_team, note)
+    _quarantined(day, by_team, note)
+    _correction(day, note)
+    summary = {**{f"channel:{k}": v for k, v in day.counts.items()}, **outcomes}
+    demo.notes.append("Election day: " + ", ".join(f"{v} {k}" for k, v in sorted(summary.items())))
+    return summary
+
+
+def _incidents(day: ElectionDay, by_team: dict, note: Any) -> None:
+    if "incident" not in day.forms:
+        return
+    teams = [team for team, duties in by_team.items() if duties and _members(team)]
+    channels = (Channel.WEB, Channel.SMS, Channel.OPENROSA, Channel.API)
+    for index, (category, severity, at, text) in enumerate(INCIDENTS):
+        team = teams[(index * 7) % len(teams)]
+        station = by_team[team][min(index + 1, len(by_team[team]) - 1)].station
+        hours, minutes = map(int, at.split(":"))
+        answers = {"category": category, "severity": severity, "occurred_at": at,
+                   "ongoing": "no", "description": text}
+        when = _utc(station, day.date, dt.time(hours, minutes)) + dt.timedelta(minutes=6)
+        note(day.send(_members(team)[0], "incident", station, answers, when, channels[index % 4]))
+    critical = Incident.objects.filter(mission=day.mission, severity=Incident.Severity.CRITICAL).first()
+    if critical is not None:
+        from pollwatch.accounts.models import User
+
+        coordinator = User.objects.filter(username="coordinator").first() or ACTOR
+        incident_services.review_incident(critical, coordinator, "Called the team: confirmed.")
+        escalation = incident_services.escalate_incident(critical, "Head of mission", coordinator,
+                                                         "For the statement and the CEC.")
+        incident_services.acknowledge(escalation, coordinator, at=critical.reported_at + dt.timedelta(minutes=40))
+
+
+def _quarantined(day: ElectionDay, by_team: dict, note: Any) -> None:
+    """Three SMS that do not go to the data: a number not on the roster, a wrong answer code,
+    an unknown form keyword."""
+    team, duties = next(iter(by_team.items()))
+    station = duties[0].station
+    observer = _members(team)[0]
+    when = _utc(station, day.date, dt.time(7, 55))
+    stray = InboundSms("telerivet", "+77770001122", f"OP {station.code} A3 Y C1 Y C2 Y D1 2", "SM-stray-1",
+                       received_at=when)
+    note(receive_sms(stray).received)
+    if observer.phone:
+        for n, text in enumerate([f"OP {station.code} A3 maybe C1 Y", f"ZX {station.code} A1 Y"]):
+            message = InboundSms("twilio", observer.phone, text, f"SM-slip-{n}",
+                                 received_at=when + dt.timedelta(minutes=5 + n))
+            note(receive_sms(message).received)
+
+
+def _correction(day: ElectionDay, note: Any) -> None:
+    """One observer corrects a voting report through the API."""
+    from pollwatch.submissions.models import Submission
+
+    first = (Submission.objects.filter(mission=day.mission, form__code="voting", is_current=True,
+                                       channel__in=[Channel.API, Channel.WEB])
+             .select_related("observer", "station", "form").order_by("received_at", "id").first())
+    if first is None or first.observer is None:
+        return
+    answers = {k: v for k, v in first.answers.items() if k != "station"}
+    answers["queues"] = "yes" if answers.get("queues") != "yes" else "no"
+    note(day._json(first.observer, first.form, first.station, answers,
+                   first.received_at + dt.timedelta(minutes=25), Channel.API, corrects=first.pk))
