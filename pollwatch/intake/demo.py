@@ -145,7 +145,7 @@ class ElectionDay:
             lines["cancelled"] += int(self.rng.integers(12, 60))  # the ballots do not add up
         national = {code: votes for code, _en, _ru, _kk, votes, _seats in kz.PARTIES}
         national[kz.AGAINST_ALL[0]] = kz.AGAINST_ALL[4]
-        choices = [code for code in layout.votes.values()]
+        choices = list(layout.votes.values())
         weights = np.array([national.get(c, 1) for c in choices], dtype=float)
         weights = weights * self.rng.lognormal(0, 0.2, len(weights))
         split = np.floor(valid * weights / weights.sum()).astype(int)
@@ -272,7 +272,8 @@ def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
         demo.notes.append("Election day: no forms installed, no reports simulated.")
         return {}
     assignments = (Assignment.objects.filter(team__mission=demo.mission)
-                   .select_related("station", "station__area", "team").order_by("team__code", "report_due_at"))
+                   .select_related("station", "station__area", "team")
+                   .order_by("team__code", "report_due_at"))
     by_team: dict[Any, list[Assignment]] = {}
     for assignment in assignments:
         by_team.setdefault(assignment.team, []).append(assignment)
@@ -347,7 +348,8 @@ def _incidents(day: ElectionDay, by_team: dict, note: Any) -> None:
         incident_services.review_incident(critical, coordinator, "Called the team: confirmed.")
         escalation = incident_services.escalate_incident(critical, "Head of mission", coordinator,
                                                          "For the statement and the CEC.")
-        incident_services.acknowledge(escalation, coordinator, at=critical.reported_at + dt.timedelta(minutes=40))
+        incident_services.acknowledge(escalation, coordinator,
+                                      at=critical.reported_at + dt.timedelta(minutes=40))
 
 
 def _quarantined(day: ElectionDay, by_team: dict, note: Any) -> None:
