@@ -110,3 +110,9 @@ def test_only_hashes_are_stored(world):
 
     assert issued.code not in record.code_hash
     assert issued.token not in record.link_hash
+
+
+@pytest.mark.parametrize(("language", "title"), [("ru", "Вход по коду"), ("kk", "Кодпен кіру")])
+def test_code_page_speaks_the_phones_language(world, client, language, title):
+    response = client.get(reverse("accounts:code_sign_in"), HTTP_ACCEPT_LANGUAGE=language)
+    assert title in response.content.decode()
