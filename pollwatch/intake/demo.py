@@ -197,7 +197,10 @@ class ElectionDay:
     def _sms(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
              when: dt.datetime, text: str | None = None) -> Any:
         schema = self.sms[form.sms_keyword.upper()]
-        sendable = {k: v for k, v in answers.items() if k in {q.name for q in schema.questions}}
+        # SMS carries one word per tag: free text longer than that goes after "@" or not at all.
+        words = {q.name for q in schema.questions if q.type not in ("text", "raw")}
+        sendable = {k: v for k, v in answers.items() if k in words or (
+            k in {q.name for q in schema.questions} and " " not in str(v))}
         comment = str(answers.get(schema.comment or "", "") or "")
         text = text or format_message(schema, station.code, sendable, comment)
         gateway = "telerivet" if self._next() % 2 else "twilio"
@@ -300,17 +303,20 @@ def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
                 late = day.rng.random() < 0.1
                 when = _utc(station, day.date, dt.time(8, 20) if late else at)
             elif phase == Phase.VOTING:
-                at = dt.time(int(day.rng.integers(9, 19)), int(day.rng.integers(0, 60)))
+                at = dt.time(int(day.rng.integers(9, 17)), int(day.rng.integers(0, 60)))
                 when = _utc(station, day.date, at)
             else:
                 at = dt.time(22, int(day.rng.integers(0, 59)))
-                when = _utc(station, day.date, at) + dt.timedelta(minutes=int(day.rng.integers(0, 150)))
+                late = day.rng.random() < 0.1
+                spread = int(day.rng.integers(250, 320)) if late else int(day.rng.integers(0, 100))
+                when = _utc(station, day.date, at) + dt.timedelta(minutes=spread)
             answers = day.checklist(phase, station, at, bad)
             note(day.send(members[0], phase, station, answers, when))
             if len(members) > 1 and phase != Phase.VOTING and day.rng.random() < 0.5:
                 second = dict(answers)
-                if day.rng.random() < 0.3:  # the two observers disagree on one answer
-                    question = str(day.rng.choice(sorted(GOOD[phase])))
+                if day.rng.random() < 0.3:  # the two observers disagree on one yes/no answer
+                    question = str(day.rng.choice(sorted(q for q, v in GOOD[phase].items()
+                                                         if v in ("yes", "no"))))
                     second[question] = "no" if second[question] == "yes" else "yes"
                 note(day.send(members[1], phase, station, second,
                               when + dt.timedelta(minutes=int(day.rng.integers(2, 15)))))
