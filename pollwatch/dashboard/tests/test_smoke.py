@@ -28,3 +28,13 @@ def test_critical_banner_shows_on_mission_pages_until_taken_up(world, login):
     Incident.objects.filter(pk=incident.pk).update(status="under_review")
     page = login(world.alice).get(reverse("dashboard:stations", args=["alpha"]))
     assert "critical incident is waiting" not in page.content.decode()
+
+
+def test_pages_speak_russian_and_the_observer_strip_kazakh(world, login):
+    from pollwatch.dashboard.services.messages import send_notice
+
+    page = login(world.alice).get(reverse("dashboard:coverage", args=["alpha"]), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Охват в реальном времени" in page.content.decode()
+    send_notice(world.alpha, world.alice, "Hello", "all", by_sms=False)
+    home = login(world.oleg).get(reverse("intake:observe_home"), HTTP_ACCEPT_LANGUAGE="kk")
+    assert "Миссиядан 1 жаңа хабарлама" in home.content.decode()
