@@ -219,6 +219,11 @@ RAPIDPRO_WEBHOOK_SECRET = os.environ.get("RAPIDPRO_WEBHOOK_SECRET", "")
 RAPIDPRO_API_TOKEN = os.environ.get("RAPIDPRO_API_TOKEN", "")
 RAPIDPRO_URL = os.environ.get("RAPIDPRO_URL", "")
 GENERIC_SMS_SECRET = os.environ.get("GENERIC_SMS_SECRET", "")
+# Which request fields of the generic SMS webhook hold the sender, the text and the message id
+# (FrontlineSMS, Kannel; docs/sms.md).
+GENERIC_SMS_FIELDS = os.environ.get("GENERIC_SMS_FIELDS", "sender=from,text=text,id=id")
+# Seconds each web process keeps forms, stations and assignments for intake (0 under tests).
+INTAKE_CACHE_SECONDS = env_int("INTAKE_CACHE_SECONDS", 0 if TESTING else 30)
 
 # The coverage map's background tiles, e.g. a tile server the mission may use
 # (https://tile.example.org/{z}/{x}/{y}.png); empty: stations on a plain background, nothing fetched.
