@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts.access import STAFF, mission_view
 
 from ..services import forensics as forensics_service
 from ..services import quickcount as qc
 from ._common import export_format, export_response
+
+
+def chart_words() -> dict[str, str]:
+    """The charts' words in the page's language."""
+    return {"interval": _("95 % interval"), "estimate": _("Estimate"), "official": _("Official"),
+            "share_axis": _("per cent of valid votes"), "observed": _("Observed"), "uniform": _("Uniform"),
+            "benford": _("Benford"), "stations": _("Stations"), "turnout_axis": _("turnout, %")}
 
 
 def _contest(request, contests):
@@ -36,7 +44,7 @@ def quick_count_page(request, mission):
         "rows": [r for r in rows if r["choice"] not in ("turnout", "invalid")],
         "extra_rows": [r for r in rows if r["choice"] in ("turnout", "invalid")],
         "arrival": qc.sample_arrival(mission, contest) if contest else [],
-        "chart": qc.chart_data(rows), "formats": "csv xlsx"})
+        "chart": qc.chart_data(rows), "formats": "csv xlsx", "chart_words": chart_words()})
 
 
 @mission_view(*STAFF)
@@ -50,4 +58,4 @@ def forensics_page(request, mission):
         return export_response(forensics_service.flagged_table(mission, contest, view), fmt)
     return render(request, "dashboard/forensics.html", {
         "mission": mission, "contests": contests, "contest": contest, "view": view, "computed": computed,
-        "charts": view.chart_data() if view and view.has_report else None})
+        "charts": view.chart_data() if view and view.has_report else None, "chart_words": chart_words()})

@@ -8,24 +8,27 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  var W = Object.assign({ interval: "95 % interval", estimate: "Estimate", official: "Official",
+    share_axis: "% of valid votes", observed: "Observed", uniform: "Uniform", benford: "Benford",
+    stations: "Stations", turnout_axis: "turnout, %" }, data("chart-words") || {});
 
   function quickCount() {
     var d = data("qc-data"), canvas = document.getElementById("qc-chart");
     if (!d || !canvas || !d.labels.length) { return; }
     var datasets = [
-      { type: "bar", label: "95 % interval", data: d.interval, backgroundColor: "rgba(31,78,140,.25)",
+      { type: "bar", label: W.interval, data: d.interval, backgroundColor: "rgba(31,78,140,.25)",
         borderColor: BRAND, borderWidth: 1, barPercentage: 0.5, order: 3 },
-      { type: "scatter", label: "Estimate", data: d.estimate.map(function (v, i) { return { x: v, y: d.labels[i] }; }),
+      { type: "scatter", label: W.estimate, data: d.estimate.map(function (v, i) { return { x: v, y: d.labels[i] }; }),
         backgroundColor: BRAND, pointStyle: "circle", pointRadius: 5, order: 1 }
     ];
     if (d.official.some(function (v) { return v !== null; })) {
-      datasets.push({ type: "scatter", label: "Official", backgroundColor: BAD, pointStyle: "triangle", pointRadius: 7, order: 2,
+      datasets.push({ type: "scatter", label: W.official, backgroundColor: BAD, pointStyle: "triangle", pointRadius: 7, order: 2,
         data: d.official.map(function (v, i) { return v === null ? null : { x: v, y: d.labels[i] }; }).filter(Boolean) });
     }
     new Chart(canvas, {
       data: { labels: d.labels, datasets: datasets },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { title: { display: true, text: "% of valid votes" }, min: 0 }, y: { type: "category" } },
+        scales: { x: { title: { display: true, text: W.share_axis }, min: 0 }, y: { type: "category" } },
         plugins: { legend: { position: "bottom" } } }
     });
     canvas.dataset.drawn = "1";
@@ -56,7 +59,7 @@
     if (!canvas || !observed || !observed.length) { return; }
     new Chart(canvas, {
       data: { labels: labels, datasets: [
-        { type: "bar", label: "Observed", data: observed, backgroundColor: BRAND },
+        { type: "bar", label: W.observed, data: observed, backgroundColor: BRAND },
         { type: "line", label: expectedLabel, data: expected, borderColor: BAD, pointStyle: "crossRot", pointRadius: 5, borderDash: [4, 3] }
       ] },
       options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { position: "bottom" } } }
@@ -67,16 +70,16 @@
     var d = data("forensics-data");
     if (!d) { return; }
     var digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-    bars("last-digit", digits, d.last_digit.observed, d.last_digit.expected, "Uniform");
-    bars("second-digit", digits, d.second_digit.observed, d.second_digit.expected, "Benford");
+    bars("last-digit", digits, d.last_digit.observed, d.last_digit.expected, W.uniform);
+    bars("second-digit", digits, d.second_digit.observed, d.second_digit.expected, W.benford);
     var canvas = document.getElementById("turnout-hist");
     if (canvas && d.turnout.length) {
       var labels = d.turnout.map(function (_, i) { return (i / 10).toFixed(1); });
       new Chart(canvas, {
         type: "line",
-        data: { labels: labels, datasets: [{ label: "Stations", data: d.turnout, borderColor: INK, borderWidth: 1, pointRadius: 0 }] },
+        data: { labels: labels, datasets: [{ label: W.stations, data: d.turnout, borderColor: INK, borderWidth: 1, pointRadius: 0 }] },
         options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-          scales: { x: { title: { display: true, text: "turnout, %" }, ticks: { maxTicksLimit: 11 } }, y: { grid: { color: MUTED } } } }
+          scales: { x: { title: { display: true, text: W.turnout_axis }, ticks: { maxTicksLimit: 11 } }, y: { grid: { color: MUTED } } } }
       });
     }
   }

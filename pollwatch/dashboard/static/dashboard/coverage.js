@@ -5,6 +5,7 @@
   "use strict";
   var SYMBOLS = { planned: "○", reported: "✓", overdue: "!", problem: "⚠" };
   var LABELS = { planned: "Planned", reported: "Reported", overdue: "Overdue", problem: "Problem" };
+  var WORDS = { due: "due", last: "last report" };
   var COLOURS = { planned: "#6b7280", reported: "#1b7a3d", overdue: "#8a5a00", problem: "#b3261e" };
   var MANY = 1500;
 
@@ -19,7 +20,8 @@
     return "<strong><a href=\"" + href + "\">" + text(p.code) + "</a></strong> " + text(p.name) +
       "<br>" + SYMBOLS[p.state] + " " + text(LABELS[p.state] || p.state) +
       "<br>" + text(p.region) + " · " + text((p.teams || []).join(", ")) +
-      "<br>due " + text(p.due_local) + (p.last_local ? " · last report " + text(p.last_local) : "") +
+      "<br>" + text(WORDS.due) + " " + text(p.due_local) +
+      (p.last_local ? " · " + text(WORDS.last) + " " + text(p.last_local) : "") +
       (p.reasons && p.reasons.length ? "<br>" + text(p.reasons.join("; ")) : "");
   }
 
@@ -37,6 +39,12 @@
   }
 
   function start(element) {
+    var legend = document.getElementById("coverage-legend");
+    if (legend) {  /* the page's language */
+      JSON.parse(legend.textContent).forEach(function (item) { LABELS[item.state] = item.label; });
+    }
+    WORDS.due = element.dataset.wordDue || WORDS.due;
+    WORDS.last = element.dataset.wordLast || WORDS.last;
     var map = L.map(element, { preferCanvas: true, zoomSnap: 0.25 });
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: element.dataset.attribution || "" }).addTo(map);
