@@ -136,3 +136,28 @@ def mark_seen(deliveries: list[Delivery]) -> None:
     unseen = [d.pk for d in deliveries if d.seen_at is None]
     if unseen:
         Delivery.objects.filter(pk__in=unseen).update(seen_at=timezone.now())
+
+
+DELIVERY_HEADER = ["notice_id", "sent_at_utc", "audience", "text", "observer", "group", "phone", "state",
+                   "gateway", "gateway_id", "error", "attempts", "seen_at_utc"]
+
+
+def deliveries_table(mission: Mission, notice: Notice | None = None):
+    """Every delivery of the mission's notices (or of one), for CSV and XLSX."""
+    from pollwatch.submissions.exports import Table
+
+    query = (Delivery.objects.filter(notice__mission=mission)
+             .select_related("notice", "notice__group", "notice__region", "observer", "observer__group")
+             .order_by("notice__created_at", "notice_id", "observer__full_name"))
+    if notice is not None:
+        query = query.filter(notice=notice)
+
+    def rows():
+        for d in query.iterator(chunk_size=2000):
+            n = d.notice
+            yield [n.pk, n.created_at.isoformat(), n.audience_label, n.text, d.observer.full_name,
+                   d.observer.group.code, d.phone, d.state, d.gateway, d.gateway_id, d.error, d.attempts,
+                   d.seen_at.isoformat() if d.seen_at else ""], None
+
+    name = f"{mission.code}-notices" + (f"-{notice.pk}" if notice is not None else "")
+    return Table(name, DELIVERY_HEADER, rows())

@@ -109,3 +109,14 @@ def test_twilio_delivery_report_marks_the_sms_delivered(world, client, settings)
     response = client.post(url, params, HTTP_X_TWILIO_SIGNATURE=twilio_signature("secret", url, params))
     assert response.status_code == 204
     assert Delivery.objects.get(pk=delivery.pk).state == "delivered"
+
+
+def test_deliveries_export_lists_each_observers_state(world, login):
+    notice = service.send_notice(world.alpha, world.alice, "Check in by 08:00", "all")
+    client = login(world.alice)
+
+    response = client.get(reverse("dashboard:notice", args=["alpha", notice.pk]) + "?format=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+
+    assert lines[0].startswith("notice_id,sent_at_utc,audience,text,observer")
+    assert len(lines) == 3 and all(",sent," in line for line in lines[1:])

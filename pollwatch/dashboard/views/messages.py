@@ -16,10 +16,14 @@ from pollwatch.accounts.access import MANAGERS, STAFF, has_role, mission_view, o
 from ..forms import NoticeForm
 from ..models import Notice
 from ..services import messages as service
+from ._common import export_format, export_response
 
 
 @mission_view(*STAFF)
 def messages_page(request, mission):
+    fmt = export_format(request)
+    if fmt:
+        return export_response(service.deliveries_table(mission), fmt)
     can_send = has_role(request.user, mission, MANAGERS)
     form = NoticeForm(request.POST or None, mission=mission)
     if request.method == "POST":
@@ -46,6 +50,9 @@ def notice_page(request, mission, notice_id: int):
     notice = Notice.objects.filter(mission=mission, pk=notice_id).select_related("group", "region").first()
     if notice is None:
         raise Http404("No such notice")
+    fmt = export_format(request)
+    if fmt:
+        return export_response(service.deliveries_table(mission, notice), fmt)
     if request.method == "POST":
         if not has_role(request.user, mission, MANAGERS):
             raise PermissionDenied("Only coordinators resend notices")
