@@ -90,7 +90,10 @@ def observer_required(view: Callable) -> Callable:
         if principal.observer is None:
             return _message("Only observers' device tokens can use ODK Collect.", 403)
         with translation.override(principal.observer.language or "en"):
-            return view(request, principal, *args, **kwargs)
+            try:
+                return view(request, principal, *args, **kwargs)
+            except Http404 as exc:
+                return _message(str(exc) or "Not found.", 404)
 
     return csrf_exempt(wrapper)
 

@@ -230,4 +230,4 @@ def test_other_missions_forms_are_not_found(client, world, forms):
     version = beta["opening"].published_version()
     response = client.get(f"/openrosa/forms/{version.pk}/form.xml",
                           HTTP_AUTHORIZATION=basic("oleg", secret))
-    assert response.status_code == 404
+    assert response.status_code == 404 and response["X-OpenRosa-Version"] == "1.0"
