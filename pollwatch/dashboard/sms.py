@@ -88,7 +88,11 @@ class TwilioGateway:
         if not (sid and token and settings.TWILIO_FROM_NUMBER):
             return SendResult(False, error="TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER "
                                            "must be set")
-        data = urllib.parse.urlencode({"To": to, "From": settings.TWILIO_FROM_NUMBER, "Body": text}).encode()
+        fields = {"To": to, "From": settings.TWILIO_FROM_NUMBER, "Body": text}
+        site = getattr(settings, "SITE_URL", "").rstrip("/")
+        if site:  # delivery reports come back to /sms/status/twilio/
+            fields["StatusCallback"] = f"{site}/sms/status/twilio/"
+        data = urllib.parse.urlencode(fields).encode()
         try:
             status, body = _post(f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json", data,
                                  {"Authorization": _basic(sid, token),
