@@ -10,7 +10,7 @@ VENDOR := pollwatch/static/vendor
 PYTEST_WORKERS ?= 2
 
 .PHONY: help install python-deps assets chromium postgres demo demo-build test test-sqlite \
-        test-postgres test-browser lint typecheck migrations-check bench clean
+        test-postgres lint typecheck migrations-check bench screenshots clean
 
 help:
 	@echo "make demo    install everything, build the demo election and serve it on :8000"
@@ -77,6 +77,10 @@ test-postgres: install chromium postgres
 
 test: install chromium postgres lint migrations-check test-sqlite test-postgres
 	@echo "All checks passed on SQLite and PostgreSQL."
+
+# Retake the README's screenshots (docs/screenshots/) from the demo in Chromium.
+screenshots: install chromium
+	POLLWATCH_TESTING=1 POLLWATCH_SCREENSHOTS=1 $(BIN)/pytest -q pollwatch/dashboard/tests/browser/test_screenshots.py
 
 bench: install postgres
 	POLLWATCH_TESTING=1 $(PY) bench/run.py

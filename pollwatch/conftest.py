@@ -26,3 +26,46 @@ def login(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium from the system's packages, driven by Playwright."""
+    import os
+
+    from pollwatch.browsertest import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("no system Chromium (make chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """``signed_in(user, viewport, **context_options)``: a new page whose browser context holds
+    ``user``'s session (signing in through the form is tested once, in test_roles)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from pollwatch.browsertest import DESKTOP
+
+    contexts = []
+
+    def open_page(user, viewport=DESKTOP, **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport=viewport, **options)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                              "url": live_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -2,51 +2,17 @@
 filled offline waits in the outbox, survives a reload while offline, and is sent once the
 phone is back online."""
 
-import os
-
 import pytest
+
+from pollwatch.browsertest import PHONE, fill_opening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no system Chromium (make chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def observer_page(browser, live_server, world, forms):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(world.oleg)
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-    page = context.new_page()
-    yield context, page
-    context.close()
-
-
-def fill_opening(page):
-    page.fill("#q-arrived_at", "06:40")
-    page.fill("#q-opened_at", "07:00")
-    for name, index in [("opened_on_time", 0), ("unauthorised_present", 1), ("boxes_shown_empty", 0),
-                        ("boxes_sealed", 0), ("observers_can_see", 0), ("assessment", 1)]:
-        page.click(f"label[for='q-{name}-{index}']")
+def observer_page(signed_in, world, forms):
+    page = signed_in(world.oleg, PHONE, locale="ru-RU")
+    return page.context, page
 
 
 def test_report_filled_offline_is_sent_when_back_online(observer_page, live_server, world):

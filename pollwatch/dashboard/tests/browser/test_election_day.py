@@ -4,8 +4,9 @@ coordinator's map; a quarantined SMS is fixed and counted; the analyst's quick c
 import pytest
 from django.core.cache import cache
 
+from pollwatch.browsertest import PHONE, fill_opening
+
 from ..reports import install_forms
-from .conftest import PHONE, fill_opening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

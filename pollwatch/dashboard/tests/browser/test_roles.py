@@ -5,9 +5,8 @@ import re
 
 import pytest
 
+from pollwatch.browsertest import DESKTOP, PHONE
 from pollwatch.factories import PASSWORD
-
-from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,12 +1,13 @@
 """The README's screenshots, taken from the demo so that they stay current: the coordinator's
 coverage page, the observer's phone page (360 px wide) and the analyst's forensics page.
 
-Written to docs/screenshots/ (coverage.png, observer-phone.png, forensics.png)."""
+Written to docs/screenshots/ (coverage.png, observer-phone.png, forensics.png) by
+`make screenshots`; a plain test run writes them to a temporary folder."""
 
 import pytest
 from django.core.cache import cache
 
-from .conftest import PHONE, SCREENSHOTS
+from pollwatch.browsertest import PHONE, screenshot_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +31,10 @@ def demo(settings, tmp_path):
     cache.clear()
 
 
-def test_screenshots_of_the_demo(demo, live_server, signed_in):
+def test_screenshots_of_the_demo(demo, live_server, signed_in, tmp_path):
     from pollwatch.accounts.models import User
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder(tmp_path)
     code = demo.mission.code
 
     page = signed_in(User.objects.get(username="coordinator"), {"width": 1280, "height": 1000})
@@ -41,21 +42,21 @@ def test_screenshots_of_the_demo(demo, live_server, signed_in):
     page.wait_for_selector("#coverage-map[data-loaded='1']")
     page.wait_for_timeout(300)
     assert page.locator(".leaflet-marker-icon").count() > 100
-    page.screenshot(path=SCREENSHOTS / "coverage.png")
+    page.screenshot(path=folder / "coverage.png")
 
     phone = signed_in(User.objects.get(username="observer"), PHONE)
     phone.goto(f"{live_server.url}/observe/")
     phone.wait_for_selector("#observe[data-ready='1']")
     assert phone.locator(".assignment").count() >= 3
-    phone.screenshot(path=SCREENSHOTS / "observer-phone.png")
+    phone.screenshot(path=folder / "observer-phone.png")
 
     analyst = signed_in(User.objects.get(username="analyst"), {"width": 1280, "height": 1000})
     analyst.goto(f"{live_server.url}/m/{code}/forensics/")
     analyst.wait_for_selector("#fingerprint[data-drawn='1']")
     analyst.wait_for_timeout(300)
     top = analyst.locator("main h1").bounding_box()["y"] - 8
-    analyst.screenshot(path=SCREENSHOTS / "forensics.png", full_page=True,
+    analyst.screenshot(path=folder / "forensics.png", full_page=True,
                        clip={"x": 0, "y": top, "width": 1280, "height": 1000})
 
     for name in ("coverage.png", "observer-phone.png", "forensics.png"):
-        assert (SCREENSHOTS / name).stat().st_size > 10_000
+        assert (folder / name).stat().st_size > 10_000
