@@ -20,8 +20,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from pollwatch.checklists.models import Form, FormVersion
-from pollwatch.elections.models import PollingStation
+from pollwatch.elections.models import Area, PollingStation
 from pollwatch.missions.models import Assignment, Observer, Team
+
+from . import rows
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -58,6 +60,7 @@ def clear() -> None:
 @receiver([post_save, post_delete], sender=Form)
 @receiver([post_save, post_delete], sender=FormVersion)
 @receiver([post_save, post_delete], sender=PollingStation)
+@receiver([post_save, post_delete], sender=Area)
 @receiver([post_save, post_delete], sender=Assignment)
 @receiver([post_save, post_delete], sender=Observer)
 @receiver([post_save, post_delete], sender=Team)
@@ -114,11 +117,29 @@ def version_by_number(form: Form, number: int) -> FormVersion | None:
 # --- stations and observers -----------------------------------------------------------------
 
 def station_by_code(election_id: int, code: str) -> PollingStation | None:
+    """The station with its area and region (from :func:`areas_of`: no query for them).
+
+    Each station is read on its own when first asked for (then every ``cache_seconds``): a
+    big election's stations are not all held in every process. The read is one prepared
+    statement, not an ORM query, as thousands of stations expire every half minute."""
+
     def compute() -> PollingStation | None:
-        return (PollingStation.objects.filter(election_id=election_id, code=code)
-                .select_related("area", "region").first())
+        found = rows.instances(PollingStation, "election_id = %s AND code = %s", [election_id, code])
+        if not found:
+            return None
+        station, areas = found[0], areas_of(election_id)
+        station.area = areas[station.area_id]
+        if station.region_id is not None:
+            station.region = areas[station.region_id]
+        return station
 
     return cached(("station", election_id, code), compute)
+
+
+def areas_of(election_id: int) -> dict[int, Area]:
+    """The election's areas by id (a few hundred at most)."""
+    return cached(("areas", election_id),
+                  lambda: {area.pk: area for area in Area.objects.filter(election_id=election_id)})
 
 
 @dataclass(frozen=True)
@@ -132,10 +153,15 @@ class Duty:
 
 
 def duties_of(observer_id: int) -> list[Duty]:
+    """The assignments of the observer's teams (one prepared statement when it expires)."""
+
     def compute() -> list[Duty]:
-        rows = Assignment.objects.filter(team__members=observer_id).values_list(
-            "station_id", "phase", "team_id", "report_due_at")
-        return [Duty(*row) for row in rows]
+        members = Team.members.through
+        sql = (f"SELECT a.station_id, a.phase, a.team_id, a.report_due_at FROM {rows.table(Assignment)} a"
+               f" JOIN {rows.table(members)} m ON m.team_id = a.team_id WHERE m.observer_id = %s"
+               " ORDER BY a.report_due_at, a.team_id, a.station_id")
+        return [Duty(station, phase, team, rows.utc(due))
+                for station, phase, team, due in rows.select_rows(sql, [observer_id])]
 
     return cached(("duties", observer_id), compute)
 
