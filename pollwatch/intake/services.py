@@ -37,6 +37,7 @@ from django.utils import timezone
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
 from pollwatch.missions.models import Observer
+from pollwatch.submissions import rows
 from pollwatch.submissions import services as submission_services
 from pollwatch.submissions.errors import Rejected
 from pollwatch.submissions.models import Submission
@@ -149,9 +150,7 @@ def receive(report: InboundReport) -> Received:
         _internal_error(report, exc)
     try:
         with transaction.atomic():
-            report.save(force_insert=True)
-            submission = (submission_services.record_submission(prepared, report)
-                          if prepared is not None else None)
+            submission = _store(report, prepared)
         return Received.of(report, submission)
     except IntegrityError:
         _unsave(report)
@@ -167,6 +166,15 @@ def receive(report: InboundReport) -> Received:
     return _store_quarantined(report)
 
 
+def _store(report: InboundReport, prepared: Any) -> Submission | None:
+    """Insert the report and, when it was accepted, its submission (one statement on
+    PostgreSQL) and what follows from it. Call inside a transaction."""
+    if prepared is None:
+        rows.insert_row(report)
+        return None
+    return submission_services.record_submission(prepared, report)
+
+
 def _unsave(report: InboundReport) -> None:
     """Forget the id a rolled-back insert gave the instance, so it can be inserted again."""
     report.pk = None
@@ -176,7 +184,7 @@ def _unsave(report: InboundReport) -> None:
 def _store_quarantined(report: InboundReport) -> Received:
     try:
         with transaction.atomic():
-            report.save(force_insert=True)
+            rows.insert_row(report)
     except IntegrityError:
         _unsave(report)
         return _answer_repeated_key(report)
@@ -198,7 +206,7 @@ def _answer_repeated_key(report: InboundReport) -> Received:
     report.errors = []
     report.meta = {**(report.meta or {}), "rejection": "key_reused",
                    "original": existing.pk if existing else None}
-    report.save(force_insert=True)
+    rows.insert_row(report)
     log.warning("intake: refused %s report: key %s reused with other content", report.channel,
                 report.key)
     return Received("refused", report)

@@ -205,6 +205,10 @@ class StationRecord(models.Model):
                                       help_text=_("A negative assessment, flag or incident"))
     first_received_at = models.DateTimeField(null=True, blank=True)
     last_received_at = models.DateTimeField(null=True, blank=True)
+    merge_state = models.JSONField(null=True, blank=True, editable=False, help_text=_(
+        "What merging keeps so that the next report is added without reading the others again: "
+        '{"sources": {"observer:12": {"question": [value, submission id, received at]}}, '
+        '"flagged": false}; empty: recomputed from the submissions on the next report'))
 
     class Meta:
         constraints = [

@@ -24,10 +24,11 @@ is answered, ``complete`` when every section is, else ``partial``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pollwatch.accounts import audit
@@ -56,25 +57,27 @@ def _schema(version: Any) -> Any:
 def _lock_record(mission_id: int, station_id: int, form: Form) -> StationRecord:
     """The station's record for ``form``, created if missing, locked until the transaction
     ends: one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (the update takes the row
-    lock), so that two reports arriving together are merged one after the other."""
-    table = StationRecord._meta.db_table
-    sql = (f"INSERT INTO {table} (mission_id, station_id, form_id, phase, state, answers, conflicts,"
-           " resolutions, sections, submission_count, has_problem) VALUES (%s, %s, %s, %s, %s,"
-           " '{}', '{}', '{}', '{}', 0, %s) ON CONFLICT (mission_id, station_id, form_id)"
-           " DO UPDATE SET phase = EXCLUDED.phase RETURNING id, resolutions")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [mission_id, station_id, form.pk, form.phase, State.MISSING, False])
-        pk, resolutions = cursor.fetchone()
-    if isinstance(resolutions, str):
-        resolutions = json.loads(resolutions)
+    lock), so that two reports arriving together are merged one after the other. It returns
+    the row as the previous report's transaction committed it, whatever this statement's
+    snapshot; a new record starts with an empty merge state."""
+    sql = (f"INSERT INTO {table(StationRecord)} (mission_id, station_id, form_id, phase, state, answers,"
+           " conflicts, resolutions, sections, submission_count, has_problem, merge_state) VALUES"
+           " (%s, %s, %s, %s, %s, '{}', '{}', '{}', '{}', 0, %s, %s) ON CONFLICT (mission_id, station_id,"
+           " form_id) DO UPDATE SET phase = EXCLUDED.phase RETURNING id, resolutions, merge_state,"
+           " submission_count, first_received_at, last_received_at")
+    empty = json.dumps({"sources": {}, "flagged": False})
+    found = select_rows(sql, [mission_id, station_id, form.pk, form.phase, State.MISSING, False, empty])
+    pk, resolutions, kept, count, first, last = found[0]
     record = StationRecord(pk=pk, mission_id=mission_id, station_id=station_id, form=form,
-                           phase=form.phase, resolutions=resolutions or {})
+                           phase=form.phase, resolutions=json_value(resolutions) or {},
+                           merge_state=json_value(kept), submission_count=count,
+                           first_received_at=utc(first), last_received_at=utc(last))
     record._state.adding = False
     return record
 
 
 MERGED_FIELDS = ["answers", "conflicts", "sections", "submission_count", "first_received_at",
-                 "last_received_at", "state", "has_problem"]
+                 "last_received_at", "state", "has_problem", "merge_state"]
 
 
 def merge_station_record(mission_id: int, station_id: int, form: Form,
@@ -83,14 +86,46 @@ def merge_station_record(mission_id: int, station_id: int, form: Form,
     record, so that two reports arriving together both count). Sections follow ``version``
     (by default the newest report's). Call inside a transaction."""
     record = _lock_record(mission_id, station_id, form)
-    rows = current_rows(mission_id, station_id, form.pk)
+    _recompute(record, version)
+    update_row(record, MERGED_FIELDS)
+    return record
+
+
+def add_to_station_record(submission: Submission, version: Any) -> StationRecord:
+    """Merge a new, current submission into its station's record: the record's merge state
+    (each source's newest answers) plus this report give the same record as reading every
+    report again, in one statement that locks and reads the record and one that writes it,
+    however many reports the station already has. A record without a merge state (written
+    before there was one) is recomputed. Call inside a transaction."""
+    record = _lock_record(submission.mission_id, submission.station_id, submission.form)
+    if record.merge_state is None:
+        _recompute(record, version)
+    else:
+        row = {"id": submission.pk, "observer_id": submission.observer_id, "answers": submission.answers,
+               "received_at": submission.received_at, "flags": submission.flags}
+        _add(record.merge_state, row)
+        record.submission_count += 1
+        record.first_received_at = min(filter(None, [record.first_received_at, row["received_at"]]))
+        record.last_received_at = max(filter(None, [record.last_received_at, row["received_at"]]))
+        _merge(record, version)
+    update_row(record, MERGED_FIELDS)
+    return record
+
+
+def _recompute(record: StationRecord, version: Any) -> None:
+    """The record from all current submissions of its station and form (read again)."""
+    rows = current_rows(record.mission_id, record.station_id, record.form_id)
     if version is None and rows:
         from pollwatch.checklists.models import FormVersion
 
         version = FormVersion.objects.get(pk=rows[-1]["form_version_id"])
-    _merge(record, rows, version)
-    update_row(record, MERGED_FIELDS)
-    return record
+    record.merge_state = {"sources": {}, "flagged": False}
+    for row in rows:
+        _add(record.merge_state, row)
+    record.submission_count = len(rows)
+    record.first_received_at = rows[0]["received_at"] if rows else None
+    record.last_received_at = rows[-1]["received_at"] if rows else None
+    _merge(record, version)
 
 
 def current_rows(mission_id: int, station_id: int, form_id: int) -> list[dict[str, Any]]:
@@ -104,26 +139,39 @@ def current_rows(mission_id: int, station_id: int, form_id: int) -> list[dict[st
                                                                               form_id])]
 
 
-def _sources(rows: list[dict[str, Any]]) -> dict[str, dict[str, tuple[Any, int]]]:
-    """Per source, each question's newest answer and the submission it came from."""
-    sources: dict[str, dict[str, tuple[Any, int]]] = {}
-    for row in rows:
-        source = f"observer:{row['observer_id']}" if row["observer_id"] else f"submission:{row['id']}"
-        answers = sources.setdefault(source, {})
-        for name, value in (row["answers"] or {}).items():
-            answers[name] = (value, row["id"])
-    return sources
+def _add(state: dict[str, Any], row: dict[str, Any]) -> None:
+    """Fold one submission into a merge state: per source, each question's newest answer
+    (by received time, then id) as ``[value, submission id, received at]``; and whether any
+    submission carries a problem flag."""
+    source = f"observer:{row['observer_id']}" if row["observer_id"] else f"submission:{row['id']}"
+    answers = state["sources"].setdefault(source, {})
+    at = row["received_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
+    for name, value in (row["answers"] or {}).items():
+        kept = answers.get(name)
+        if kept is None or (kept[2], kept[1]) <= (at, row["id"]):
+            answers[name] = [value, row["id"], at]
+    if any(flag.get("code") in PROBLEM_FLAGS for flag in row["flags"] or []):
+        state["flagged"] = True
 
 
-def _merge(record: StationRecord, rows: list[dict[str, Any]], version: Any) -> None:
+def _first_seen(item: tuple[str, dict[str, list[Any]]]) -> tuple[str, int]:
+    """Sources are compared in the order they reported (a stored merge state keeps no order)."""
+    return min(((kept[2], kept[1]) for kept in item[1].values()), default=("", 0))
+
+
+def _merge(record: StationRecord, version: Any) -> None:
+    """The record's answers, conflicts, sections and state from its merge state."""
     schema = _schema(version)
     types = {spec.name: spec.type for spec in schema.questions} if schema else {}
-    sources = _sources(rows)
+    sources = dict(sorted(record.merge_state["sources"].items(), key=_first_seen))
     merged: dict[str, Any] = {}
     conflicts: dict[str, list[dict[str, Any]]] = {}
     names = list(dict.fromkeys(n for answers in sources.values() for n in answers))
     for name in names:
-        given = [(source, *answers[name]) for source, answers in sources.items() if name in answers]
+        given = [(source, *answers[name][:2]) for source, answers in sources.items() if name in answers]
+        if len(given) == 1:  # one source answered it (most questions of most stations)
+            merged[name] = given[0][1]
+            continue
         distinct: dict[str, dict[str, Any]] = {}
         for source, value, submission_id in given:
             entry = distinct.setdefault(_canonical(value), {"value": value, "submissions": [],
@@ -139,13 +187,10 @@ def _merge(record: StationRecord, rows: list[dict[str, Any]], version: Any) -> N
         else:
             conflicts[name] = list(distinct.values())
     record.answers, record.conflicts = merged, conflicts
-    record.submission_count = len(rows)
-    record.first_received_at = rows[0]["received_at"] if rows else None
-    record.last_received_at = rows[-1]["received_at"] if rows else None
     sections, optional = _sections(schema, merged, conflicts) if schema else ({}, set())
     record.sections = sections
-    record.state = _overall(sections, optional, bool(rows))
-    record.has_problem = _has_problem(rows, merged)
+    record.state = _overall(sections, optional, record.submission_count > 0)
+    record.has_problem = record.merge_state["flagged"] or _has_problem(merged)
 
 
 def _applies(spec: Any, answers: dict[str, Any]) -> bool:
@@ -202,10 +247,8 @@ def _overall(sections: dict[str, str], optional: set[str], reported: bool) -> st
     return State.COMPLETE if all(s == State.COMPLETE for s in counted) else State.PARTIAL
 
 
-def _has_problem(rows: list[dict[str, Any]], merged: dict[str, Any]) -> bool:
-    for row in rows:
-        if any(flag.get("code") in PROBLEM_FLAGS for flag in row["flags"] or []):
-            return True
+def _has_problem(merged: dict[str, Any]) -> bool:
+    """A negative assessment among the merged answers (flags are counted in the merge state)."""
     return any(name.endswith("assessment") and value in NEGATIVE_ASSESSMENTS
                for name, value in merged.items())
 

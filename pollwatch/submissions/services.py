@@ -30,7 +30,7 @@ from pollwatch.checklists.models import Form, FormVersion
 from pollwatch.elections.models import PollingStation
 from pollwatch.missions.models import Mission, Observer
 
-from . import catalog
+from . import catalog, rows
 from .errors import Rejected
 from .models import Channel, Evidence, Submission
 
@@ -161,21 +161,31 @@ def _team_for(draft: Draft) -> int | None:
 
 def record_submission(prepared: Prepared, report: InboundReport | None = None) -> Submission:
     """Write a prepared submission and everything that follows from it. Call inside a
-    transaction; raises :class:`Rejected` when a correction's target was corrected meanwhile."""
+    transaction; raises :class:`Rejected` when a correction's target was corrected meanwhile.
+
+    ``report`` is the inbound report it came from; when it is not stored yet, it is inserted
+    together with the submission, in one statement on PostgreSQL."""
     draft = prepared.draft
     revision, supersedes = 1, None
     if draft.corrects is not None:
         supersedes = _supersede(draft.corrects)
         revision = supersedes.revision + 1
-    submission = Submission.objects.create(
+    if not draft.key and report is not None and report.pk is None:
+        rows.insert_row(report)  # the submission's key is made from the report's id
+    submission = Submission(
         mission=draft.mission, form=draft.form, form_version=draft.version, station=draft.station,
         phase=draft.form.phase, observer=draft.observer, team_id=prepared.team_id,
         channel=draft.channel, key=draft.key or (f"inbound:{report.pk}" if report else ""),
         answers=prepared.cleaned, observed_at=draft.observed_at,
         received_at=draft.received_at or (report.received_at if report else timezone.now()),
         revision=revision, supersedes=supersedes, is_current=True, is_test=prepared.is_test,
-        flags=prepared.flags, inbound=report, created_by=draft.created_by,
+        flags=prepared.flags, inbound=report if report is not None and report.pk else None,
+        created_by=draft.created_by,
     )
+    if report is not None and report.pk is None:
+        rows.insert_pair(report, submission, "inbound")
+    else:
+        rows.insert_row(submission)
     _attach_evidence(submission, draft.attachments)
     if not prepared.is_test:
         _follow_up(submission, supersedes)
@@ -208,7 +218,11 @@ def _follow_up(submission: Submission, superseded: Submission | None) -> None:
         incidents.record_incident(submission, superseded)
     if forms.schema(submission.form_version).protocol is not None:
         protocols.record_protocol(submission, superseded)
-    if submission.station_id is not None:
+    if submission.station_id is None:
+        return
+    if superseded is None:
+        records.add_to_station_record(submission, submission.form_version)
+    else:  # the corrected report leaves the record: read the others again
         records.merge_station_record(submission.mission_id, submission.station_id, submission.form,
                                      submission.form_version)
 

@@ -89,3 +89,60 @@ def test_a_correction_replaces_the_corrected_report_in_the_record(world, forms, 
     assert corrected.accepted and corrected.submission.revision == 2
     record = record_of(world, forms)
     assert record.state == "complete" and record.submission_count == 2
+
+
+def _fields(record):
+    return {name: getattr(record, name) for name in ("answers", "conflicts", "sections", "state",
+                                                     "has_problem", "submission_count",
+                                                     "first_received_at", "last_received_at")}
+
+
+def _recomputed(record):
+    from pollwatch.submissions.records import merge_station_record
+
+    merge_station_record(record.mission_id, record.station_id, record.form)
+    return StationRecord.objects.get(pk=record.pk)
+
+
+def test_a_record_merged_report_by_report_equals_the_record_read_again(world, forms, omar, send):
+    send(world.observer_oleg, "opening", "71001", OPENING)
+    send(omar, "opening", "71001", {**OPENING, "boxes_sealed": "no", "comments": "late seals"})
+    send(world.observer_olga, "opening", "71001", {**OPENING, "assessment": "bad"})
+    send(world.observer_oleg, "opening", "71001", {**OPENING, "commission_present": 8})
+    merged = record_of(world, forms)
+    assert merged.submission_count == 4 and merged.state == "conflict"
+    assert set(merged.conflicts) == {"boxes_sealed", "assessment", "commission_present"}
+    assert _fields(merged) == _fields(_recomputed(merged))
+
+
+def test_an_older_report_merged_last_does_not_replace_a_newer_answer(world, forms, send):
+    """Two reports of one observer committed out of order: the one received last counts."""
+    import datetime as dt
+    import json
+    import uuid
+
+    from pollwatch.intake.models import InboundReport
+    from pollwatch.intake.services import content_hash, receive
+
+    observer = world.observer_oleg
+    send(observer, "opening", "71001", {**OPENING, "boxes_sealed": "no"})
+    body = {"key": str(uuid.uuid4()), "form": "opening", "station": "71001",
+            "answers": {**OPENING, "boxes_sealed": "yes"}}
+    earlier = InboundReport(channel="api", mission=world.alpha, observer=observer, key=body["key"],
+                            content_hash=content_hash("json", observer.pk, body), payload=json.dumps(body),
+                            received_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+    assert receive(earlier).accepted
+    record = record_of(world, forms)
+    assert record.answers["boxes_sealed"] == "no" and record.conflicts == {}
+    assert record.first_received_at == earlier.received_at
+    assert _fields(record) == _fields(_recomputed(record))
+
+
+def test_a_record_without_a_merge_state_is_read_again_on_the_next_report(world, forms, omar, send):
+    send(world.observer_oleg, "opening", "71001", OPENING)
+    StationRecord.objects.update(merge_state=None, submission_count=0, answers={})
+    send(omar, "opening", "71001", {**OPENING, "boxes_sealed": "no"})
+    record = record_of(world, forms)
+    assert record.submission_count == 2 and set(record.conflicts) == {"boxes_sealed"}
+    assert set(record.merge_state["sources"]) == {f"observer:{world.observer_oleg.pk}",
+                                                  f"observer:{omar.pk}"}
