@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
@@ -193,7 +194,8 @@ def publish_version(version: FormVersion, actor: audit.Actor) -> FormVersion:
         now = timezone.now()
         _purge_test_submissions(version, actor)
         if not version.xform:
-            raise FormDefinitionError([f"version {version.number} has no XForm"], form.code)
+            raise FormDefinitionError([_("version %(number)s has no XForm") % {"number": version.number}],
+                                      form.code)
         for other in form.versions.filter(status=FormVersion.Status.PUBLISHED).exclude(pk=version.pk):
             other.status = FormVersion.Status.RETIRED
             other.retired_at = now
@@ -325,24 +327,29 @@ def _import_settings(mission: Mission, read: ReadForm, code: str,
     settings = read.settings
     kind = str(settings.get("kind") or (existing.kind if existing else Form.Kind.OTHER)).lower()
     if kind not in Form.Kind.values:
-        errors.append(f"settings: kind {kind!r} is not one of {', '.join(Form.Kind.values)}")
+        errors.append(_("settings: kind %(value)s is not one of %(allowed)s")
+                      % {"value": repr(kind), "allowed": ", ".join(Form.Kind.values)})
     phase = str(settings.get("phase") or (existing.phase if existing else "")).lower()
     if phase and phase not in {"opening", "voting", "closing"}:
-        errors.append(f"settings: phase {phase!r} is not one of opening, voting, closing")
+        errors.append(_("settings: phase %(value)s is not one of opening, voting, closing")
+                      % {"value": repr(phase)})
     keyword = str(settings.get("sms_keyword") or (existing.sms_keyword if existing else "")).strip()
     if keyword and not SMS_KEYWORD.match(keyword):
-        errors.append(f"settings: sms_keyword {keyword!r} must be a letter then letters or digits")
+        errors.append(_("settings: sms_keyword %(value)s must be a letter then letters or digits")
+                      % {"value": repr(keyword)})
     elif keyword:
         clash = (Form.objects.filter(mission=mission, sms_keyword__iexact=keyword)
                  .exclude(code=code).first())
         if clash:
-            errors.append(f"settings: sms_keyword {keyword!r} is already used by the form {clash.code}")
+            errors.append(_("settings: sms_keyword %(value)s is already used by the form %(form)s")
+                          % {"value": repr(keyword), "form": clash.code})
     contest = None
     contest_code = str(settings.get("contest") or "")
     if contest_code:
         contest = mission.election.contests.filter(code=contest_code).first()
         if contest is None:
-            errors.append(f"settings: contest {contest_code!r} is not a contest of {mission.election.code}")
+            errors.append(_("settings: contest %(value)s is not a contest of %(election)s")
+                          % {"value": repr(contest_code), "election": mission.election.code})
     elif existing is not None:
         contest = existing.contest
     return {"kind": kind, "phase": phase, "sms_keyword": keyword, "contest": contest}, errors
@@ -386,7 +393,7 @@ def import_xlsform(mission: Mission, file: str | Path | bytes | IO[bytes], actor
     read = read_workbook(content, filename)
     code = _form_code(mission, read, filename)
     if not code:
-        raise FormDefinitionError(["settings: no form_id and no usable file name"], filename)
+        raise FormDefinitionError([_("settings: no form_id and no usable file name")], filename)
     with transaction.atomic():
         form = Form.objects.select_for_update().filter(mission=mission, code=code).first()
         values, errors = _import_settings(mission, read, code, form)

@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 import openpyxl
+from django.utils.translation import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
@@ -281,8 +282,8 @@ def read_workbook(content: bytes, filename: str = "form.xlsx") -> ReadForm:
     """Run pyxform on a workbook and read its questions; raises :class:`FormDefinitionError`."""
     file_type = _file_type(filename)
     if file_type is None:
-        raise FormDefinitionError([f"{PurePath(filename).suffix or 'no extension'}: an XLSForm must "
-                                   "be an .xlsx, .xls, .csv or .md file"], filename)
+        raise FormDefinitionError([_("%(extension)s: an XLSForm must be an .xlsx, .xls, .csv or .md file")
+                                   % {"extension": PurePath(filename).suffix or _("no extension")}], filename)
     warnings: list[str] = []
     try:
         book = get_xlsform(content, file_type=file_type)
@@ -291,8 +292,8 @@ def read_workbook(content: bytes, filename: str = "form.xlsx") -> ReadForm:
     except PyXFormError as exc:
         raise FormDefinitionError(_pyxform_messages(exc), filename)
     except Exception as exc:  # pyxform lets some bad files through as other errors
-        raise FormDefinitionError([f"pyxform could not read the file ({type(exc).__name__}: {exc})"],
-                                  filename)
+        raise FormDefinitionError([_("pyxform could not read the file (%(problem)s)")
+                                   % {"problem": f"{type(exc).__name__}: {exc}"}], filename)
     rows = {str(row.get("name")): number for number, row in enumerate(book.survey or [], start=2)
             if row.get("name")}
     reader = _Reader(data, rows)
@@ -346,13 +347,15 @@ class _Reader:
             if kind == "group" and name == "meta" and not group and not repeat:
                 continue  # instanceID: ODK's own
             if name in self.names:
-                self.errors.append(f"{self.where(name)}: the name {name!r} is used twice; pollwatch "
-                                   "needs names unique in the whole form")
+                self.errors.append(_("%(where)s: the name %(name)s is used twice; pollwatch needs names "
+                                     "unique in the whole form")
+                                   % {"where": self.where(name), "name": repr(name)})
                 continue
             self.names.add(name)
             if kind in {"group", "repeat"}:
                 if kind == "repeat" and repeat:
-                    self.errors.append(f"{self.where(name)}: repeats inside repeats are not supported")
+                    self.errors.append(_("%(where)s: repeats inside repeats are not supported")
+                                       % {"where": self.where(name)})
                     continue
                 self.add(child, GROUP if kind == "group" else REPEAT, group, repeat)
                 self.read(child.get("children") or [], name if kind == "group" else group,
@@ -379,8 +382,8 @@ class _Reader:
             self.add(child, mapped, group, repeat, choices=choices, choices_from=from_file)
             return
         if kind not in TYPE_MAP:
-            self.errors.append(f"{self.where(name)}: the question type {kind!r} is not supported "
-                               "by pollwatch")
+            self.errors.append(_("%(where)s: the question type %(type)s is not supported by pollwatch")
+                               % {"where": self.where(name), "type": repr(kind)})
             return
         self.add(child, TYPE_MAP[kind] or TEXT, group, repeat, automatic=kind in AUTOMATIC)
 
@@ -421,18 +424,22 @@ class _Reader:
             if not code:
                 continue
             if code != COMMENT_CODE and not SMS_CODE.match(code):
-                self.errors.append(f"{self.where(row['name'])}: sms_field {code!r} must be a letter "
-                                   "then up to 7 letters or digits (or @ for the comment)")
+                self.errors.append(_("%(where)s: sms_field %(code)s must be a letter then up to 7 letters or "
+                                     "digits (or @ for the comment)")
+                                   % {"where": self.where(row["name"]), "code": repr(code)})
             elif code.upper() in used:
-                self.errors.append(f"{self.where(row['name'])}: sms_field {code!r} is also used by "
-                                   f"{used[code.upper()]}")
+                self.errors.append(_("%(where)s: sms_field %(code)s is also used by %(other)s")
+                                   % {"where": self.where(row["name"]), "code": repr(code),
+                                      "other": used[code.upper()]})
             used[code.upper()] = row["name"]
             seen: set[str] = set()
             for choice in row["choices"]:
                 sms = choice["sms"].upper()
                 if not SMS_VALUE.match(sms) or sms in seen:
-                    self.errors.append(f"{self.where(row['name'])}: sms_option {choice['sms']!r} of "
-                                       f"{choice['name']!r} must be letters or digits, unique in the list")
+                    self.errors.append(_("%(where)s: sms_option %(value)s of %(choice)s must be letters or "
+                                         "digits, unique in the list")
+                                       % {"where": self.where(row["name"]), "value": repr(choice["sms"]),
+                                          "choice": repr(choice["name"])})
                 seen.add(sms)
         number = 0
         for row in self.questions:

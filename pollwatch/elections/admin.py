@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pollwatch.accounts.admin import AuditedAdmin
 
@@ -11,8 +13,11 @@ from .tabular import ImportRejected
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("stations", "Polling stations"), ("areas", "Areas")])
-    file = forms.FileField(help_text="CSV (comma, semicolon or tab) or XLSX, with a header row")
+    kind = forms.ChoiceField(label=gettext_lazy("What"),
+                             choices=[("stations", gettext_lazy("Polling stations")),
+                                      ("areas", gettext_lazy("Areas"))])
+    file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy(
+        "CSV (comma, semicolon or tab) or XLSX, with a header row"))
 
 
 class ContestInline(admin.TabularInline):
@@ -50,7 +55,7 @@ class ElectionAdmin(AuditedAdmin):
                 messages.success(request, report.summary())
                 return redirect(reverse("admin:elections_election_change", args=[pk]))
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "title": f"Import into {election}", "opts": self.model._meta,
+                   "title": _("Import into %(target)s") % {"target": election}, "opts": self.model._meta,
                    "original": election}
         return render(request, "admin/pollwatch/import.html", context)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry
@@ -63,17 +64,19 @@ def import_areas(election: Election, file: str | Path | IO[bytes], actor: audit.
             "timezone": row.text("timezone", max_length=64),
         }
         if item["timezone"] and item["timezone"] not in zones:
-            row.error("timezone", f"{item['timezone']!r} is not an IANA time zone name")
+            row.error("timezone", _("%(zone)s is not an IANA time zone name")
+                      % {"zone": repr(item["timezone"])})
         if code in parsed:
-            row.error("code", f"{code!r} appears again (first on line {parsed[code]['line']})")
+            row.error("code", _("%(code)s appears again (first on line %(line)s)")
+                      % {"code": repr(code), "line": parsed[code]["line"]})
         if code:
             parsed[code] = item
     for code, item in parsed.items():
         parent = item["parent"]
         if parent and parent not in parsed and parent not in existing:
-            report.add_error(item["line"], "parent", f"no area with code {parent!r}")
+            report.add_error(item["line"], "parent", _("no area with code %(code)s") % {"code": repr(parent)})
         if parent == code:
-            report.add_error(item["line"], "parent", "an area cannot be its own parent")
+            report.add_error(item["line"], "parent", _("an area cannot be its own parent"))
     _check_cycles(parsed, report)
     if report.errors:
         raise ImportRejected(report)
@@ -117,7 +120,8 @@ def _check_cycles(parsed: dict[str, dict[str, Any]], report: ImportReport) -> No
         parent = item["parent"]
         while parent in parsed:
             if parent in seen:
-                report.add_error(item["line"], "parent", f"the parents of {code!r} form a loop")
+                report.add_error(item["line"], "parent",
+                                 _("the parents of %(code)s form a loop") % {"code": repr(code)})
                 break
             seen.add(parent)
             parent = parsed[parent]["parent"]
@@ -201,7 +205,8 @@ def _district_columns(election: Election, headers: list[str], report: ImportRepo
         code = header.split(":", 1)[1]
         contest = contests.get(code)
         if contest is None:
-            report.add_error(1, header, f"no contest with code {code!r} in {election.code}")
+            report.add_error(1, header, _("no contest with code %(code)s in %(election)s")
+                             % {"code": repr(code), "election": election.code})
             continue
         columns[header] = (contest, {d.code: d for d in contest.districts.all()})
     return columns
@@ -231,22 +236,23 @@ def import_stations(election: Election, file: str | Path | IO[bytes], actor: aud
         area_code = row.text("area", required=True, max_length=64, aliases=["area_code"])
         area = area_by_code.get(area_code)
         if area_code and area is None:
-            row.error("area", f"no area with code {area_code!r}")
+            row.error("area", _("no area with code %(code)s") % {"code": repr(area_code)})
         zone = row.text("timezone", max_length=64)
         if zone and zone not in zones:
-            row.error("timezone", f"{zone!r} is not an IANA time zone name (e.g. Asia/Almaty)")
+            row.error("timezone", _("%(zone)s is not an IANA time zone name (e.g. Asia/Almaty)")
+                      % {"zone": repr(zone)})
         registered = row.integer("registered_voters", minimum=0, maximum=10_000_000,
                                  aliases=["registered"])
         opens_at = row.time("opens_at") or DEFAULT_OPENS_AT
         closes_at = row.time("closes_at") or DEFAULT_CLOSES_AT
         if opens_at >= closes_at:
-            row.error("closes_at", f"closing {closes_at:%H:%M} is not after opening "
-                                   f"{opens_at:%H:%M}")
+            row.error("closes_at", _("closing %(closes)s is not after opening %(opens)s")
+                      % {"closes": f"{closes_at:%H:%M}", "opens": f"{opens_at:%H:%M}"})
         latitude = row.decimal("latitude", minimum=-90, maximum=90)
         longitude = row.decimal("longitude", minimum=-180, maximum=180)
         if (latitude is None) != (longitude is None):
             row.error("longitude" if longitude is None else "latitude",
-                      "latitude and longitude go together")
+                      _("latitude and longitude go together"))
         kind = row.choice("kind", STATION_KINDS, default="regular")
         name_value = row.text("name")
         address = row.text("address", max_length=500)
@@ -257,11 +263,13 @@ def import_stations(election: Election, file: str | Path | IO[bytes], actor: aud
                 continue
             district = districts.get(district_code)
             if district is None:
-                row.error(column, f"no district {district_code!r} in contest {contest.code}")
+                row.error(column, _("no district %(district)s in contest %(contest)s")
+                          % {"district": repr(district_code), "contest": contest.code})
             else:
                 links[contest.pk] = district.pk
         if code in parsed:
-            row.error("code", f"{code!r} appears again (first on line {parsed[code][0]})")
+            row.error("code", _("%(code)s appears again (first on line %(line)s)")
+                      % {"code": repr(code), "line": parsed[code][0]})
         if not row.ok or area is None:
             continue
         values_tuple = (area.pk, region_of[area.pk], name_value, address, latitude, longitude,

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 MAX_ERRORS_SHOWN = 200
 
 
@@ -27,9 +30,15 @@ class RowError:
     message: str
 
     def describe(self, source: str) -> str:
-        where = f"{source} line {self.line}" if self.line else source
-        if self.column:
-            where += f", column {self.column}"
+        if self.line and self.column:
+            where = _("%(source)s line %(line)s, column %(column)s") % {
+                "source": source, "line": self.line, "column": self.column}
+        elif self.line:
+            where = _("%(source)s line %(line)s") % {"source": source, "line": self.line}
+        elif self.column:
+            where = _("%(source)s, column %(column)s") % {"source": source, "column": self.column}
+        else:
+            where = source
         return f"{where}: {self.message}"
 
 
@@ -54,14 +63,19 @@ class ImportReport:
     def error_lines(self, limit: int = MAX_ERRORS_SHOWN) -> list[str]:
         lines = [error.describe(self.source) for error in self.errors[:limit]]
         if len(self.errors) > limit:
-            lines.append(f"... and {len(self.errors) - limit} more errors")
+            more = len(self.errors) - limit
+            lines.append(ngettext("... and %(n)s more error", "... and %(n)s more errors", more)
+                         % {"n": more})
         return lines
 
     def summary(self) -> str:
         if not self.ok:
-            return f"{self.source}: {len(self.errors)} errors, nothing imported"
-        return (f"{self.source}: {self.created} created, {self.updated} updated, "
-                f"{self.unchanged} unchanged")
+            n = len(self.errors)
+            return ngettext("%(source)s: %(n)s error, nothing imported",
+                            "%(source)s: %(n)s errors, nothing imported", n) % {"source": self.source, "n": n}
+        return _("%(source)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "source": self.source, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged}
 
 
 class ImportRejected(Exception):
@@ -136,7 +150,7 @@ def read_table(file: str | Path | IO[bytes], name: str | None = None,
         try:
             header_row = next(reader, None)
             if header_row is None:
-                report.add_error(0, "", "the file is empty")
+                report.add_error(0, "", _("the file is empty"))
                 raise ImportRejected(report)
             headers = [normalise_header(h) for h in header_row]
             rows = []
@@ -144,27 +158,28 @@ def read_table(file: str | Path | IO[bytes], name: str | None = None,
                 if not any((v or "").strip() for v in values):
                     continue
                 if len(values) > len(headers) and any(v.strip() for v in values[len(headers):]):
-                    report.add_error(line, "", f"{len(values)} cells but {len(headers)} headers")
+                    report.add_error(line, "", _("%(cells)s cells but %(headers)s headers") % {
+                        "cells": len(values), "headers": len(headers)})
                     continue
                 rows.append((line, {h: (v or "").strip() for h, v in zip(headers, values,
                                                                         strict=False) if h}))
         except (UnicodeDecodeError, csv.Error) as exc:
-            report.add_error(0, "", f"cannot be read as CSV or XLSX ({exc})")
+            report.add_error(0, "", _("cannot be read as CSV or XLSX (%(problem)s)") % {"problem": exc})
             raise ImportRejected(report)
         except ImportRejected:
             raise
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            report.add_error(0, "", f"cannot be read as CSV or XLSX ({exc})")
+            report.add_error(0, "", _("cannot be read as CSV or XLSX (%(problem)s)") % {"problem": exc})
             raise ImportRejected(report)
     finally:
         if isinstance(file, str | Path):
             stream.close()
     duplicates = {h for h in headers if h and headers.count(h) > 1}
     for header in sorted(duplicates):
-        report.add_error(1, header, "the column appears more than once")
+        report.add_error(1, header, _("the column appears more than once"))
     for column in required:
         if column not in headers:
-            report.add_error(1, column, "required column is missing")
+            report.add_error(1, column, _("required column is missing"))
     if report.errors:
         raise ImportRejected(report)
     return Table(source, headers, rows)
@@ -199,9 +214,9 @@ class RowReader:
         for alias in aliases:
             value = value or self.values.get(alias, "")
         if required and not value:
-            self.error(column, "is required")
+            self.error(column, _("is required"))
         elif len(value) > max_length:
-            self.error(column, f"is longer than {max_length} characters")
+            self.error(column, _("is longer than %(n)s characters") % {"n": max_length})
         return value
 
     def integer(self, column: str, *, required: bool = False, minimum: int | None = 0,
@@ -215,12 +230,14 @@ class RowReader:
         try:
             number = int(cleaned)
         except ValueError:
-            self.error(column, f"{value!r} is not a whole number")
+            self.error(column, _("%(value)s is not a whole number") % {"value": repr(value)})
             return None
         if minimum is not None and number < minimum:
-            self.error(column, f"{number} is below the minimum {minimum}")
+            self.error(column, _("%(value)s is below the minimum %(minimum)s")
+                       % {"value": number, "minimum": minimum})
         if maximum is not None and number > maximum:
-            self.error(column, f"{number} is above the maximum {maximum}")
+            self.error(column, _("%(value)s is above the maximum %(maximum)s")
+                       % {"value": number, "maximum": maximum})
         return number
 
     def decimal(self, column: str, *, minimum: float | None = None,
@@ -231,12 +248,12 @@ class RowReader:
         try:
             number = decimal.Decimal(value.replace(",", "."))
         except decimal.InvalidOperation:
-            self.error(column, f"{value!r} is not a number")
+            self.error(column, _("%(value)s is not a number") % {"value": repr(value)})
             return None
         if minimum is not None and number < decimal.Decimal(str(minimum)):
-            self.error(column, f"{value} is below {minimum}")
+            self.error(column, _("%(value)s is below %(minimum)s") % {"value": value, "minimum": minimum})
         if maximum is not None and number > decimal.Decimal(str(maximum)):
-            self.error(column, f"{value} is above {maximum}")
+            self.error(column, _("%(value)s is above %(maximum)s") % {"value": value, "maximum": maximum})
         return number.quantize(decimal.Decimal(1).scaleb(-places))
 
     def time(self, column: str) -> dt.time | None:
@@ -245,7 +262,7 @@ class RowReader:
             return None
         match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", value)
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            self.error(column, f"{value!r} is not a time like 07:00")
+            self.error(column, _("%(value)s is not a time like 07:00") % {"value": repr(value)})
             return None
         return dt.time(int(match[1]), int(match[2]))
 
@@ -254,14 +271,15 @@ class RowReader:
         if value in self.TRUE:
             return True
         if value not in self.FALSE:
-            self.error(column, f"{value!r} is not yes or no")
+            self.error(column, _("%(value)s is not yes or no") % {"value": repr(value)})
         return False
 
     def choice(self, column: str, allowed: Iterable[str], default: str = "") -> str:
         value = self.text(column).lower() or default
         allowed = list(allowed)
         if value not in allowed:
-            self.error(column, f"{value!r} is not one of: {', '.join(allowed)}")
+            self.error(column, _("%(value)s is not one of: %(allowed)s")
+                       % {"value": repr(value), "allowed": ", ".join(allowed)})
         return value
 
     def translations(self, prefix: str = "name") -> dict[str, str]:

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pollwatch.accounts.admin import AuditedAdmin
 
@@ -10,8 +12,11 @@ from .models import Assignment, Group, Meeting, Mission, Observer, Team
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("observers", "Observers"), ("assignments", "Assignments")])
-    file = forms.FileField(help_text="CSV or XLSX with a header row")
+    kind = forms.ChoiceField(label=gettext_lazy("What"),
+                             choices=[("observers", gettext_lazy("Observers")),
+                                      ("assignments", gettext_lazy("Assignments"))])
+    file = forms.FileField(label=gettext_lazy("File"),
+                           help_text=gettext_lazy("CSV or XLSX with a header row"))
 
 
 class GroupInline(admin.TabularInline):
@@ -51,7 +56,7 @@ class MissionAdmin(AuditedAdmin):
                 messages.success(request, report.summary())
                 return redirect(reverse("admin:missions_mission_change", args=[pk]))
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "title": f"Import into {mission}", "opts": self.model._meta,
+                   "title": _("Import into %(target)s") % {"target": mission}, "opts": self.model._meta,
                    "original": mission}
         return render(request, "admin/pollwatch/import.html", context)
 

@@ -9,6 +9,7 @@ from typing import IO, Any
 import phonenumbers
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, Role, User
@@ -33,9 +34,11 @@ def normalise_phone(value: str, default_region: str | None = None) -> str:
     try:
         number = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else default_region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"{value!r} is not a phone number ({exc})")
+        raise InvalidPhone(_("%(value)s is not a phone number (%(problem)s)")
+                           % {"value": repr(value), "problem": exc})
     if not phonenumbers.is_possible_number(number):
-        raise InvalidPhone(f"{value!r} is not a possible phone number; write it as +<country><number>")
+        raise InvalidPhone(_("%(value)s is not a possible phone number; write it as +<country><number>")
+                           % {"value": repr(value)})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -84,7 +87,8 @@ def import_observers(mission: Mission, file: str | Path | IO[bytes], actor: audi
         item = _read_observer_row(row, mission, groups, areas)
         for key, seen in (("phone", seen_phone), ("accreditation_number", seen_accreditation)):
             if item[key] and item[key] in seen:
-                row.error(key, f"{item[key]} appears again (first on line {seen[item[key]]})")
+                row.error(key, _("%(code)s appears again (first on line %(line)s)")
+                          % {"code": item[key], "line": seen[item[key]]})
             elif item[key]:
                 seen[item[key]] = line
         if row.ok:
@@ -100,7 +104,8 @@ def _read_observer_row(row: RowReader, mission: Mission, groups: dict[str, Group
                        areas: dict[str, Any]) -> dict[str, Any]:
     group_code = row.text("group", required=True)
     if group_code and group_code not in groups:
-        row.error("group", f"no group {group_code!r} in mission {mission.code}")
+        row.error("group", _("no group %(group)s in mission %(mission)s")
+                  % {"group": repr(group_code), "mission": mission.code})
     phone = row.text("phone", max_length=40)
     if phone:
         try:
@@ -111,16 +116,16 @@ def _read_observer_row(row: RowReader, mission: Mission, groups: dict[str, Group
     language = row.text("language").lower() or next(
         (code for code in languages if code in LANGUAGE_CODES), "en")
     if language not in LANGUAGE_CODES:
-        row.error("language", f"{language!r} is not one of en, ru, kk")
+        row.error("language", _("%(value)s is not one of en, ru, kk") % {"value": repr(language)})
     base_code = row.text("base_area")
     if base_code and base_code not in areas:
-        row.error("base_area", f"no area with code {base_code!r}")
+        row.error("base_area", _("no area with code %(code)s") % {"code": repr(base_code)})
     email = row.text("email", max_length=254)
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        row.error("email", f"{email!r} is not an e-mail address")
+        row.error("email", _("%(value)s is not an e-mail address") % {"value": repr(email)})
     team = row.text("team", max_length=64)
     if team and slugify(team) != team:
-        row.error("team", f"{team!r}: use letters, digits, - and _ only")
+        row.error("team", _("%(value)s: use letters, digits, - and _ only") % {"value": repr(team)})
     return {
         "full_name": row.text("full_name", required=True, aliases=["name"]),
         "group": groups.get(group_code),
@@ -182,7 +187,8 @@ def assign(team: Team, station: PollingStation, phase: str, actor: audit.Actor) 
     """Give ``team`` a station for ``phase``; the report is due per the mission's deadlines."""
     mission = team.mission
     if station.election_id != mission.election_id:
-        raise ValueError(f"station {station.code} is not in {mission.election}")
+        raise ValueError(_("station %(station)s is not in %(election)s")
+                         % {"station": station.code, "election": mission.election})
     Phase(phase)
     assignment = Assignment.objects.filter(team=team, station=station, phase=phase).first()
     due = mission.report_due_utc(station, phase)
@@ -211,9 +217,11 @@ def import_assignments(mission: Mission, file: str | Path | IO[bytes], actor: au
         row = RowReader(report, line, values)
         team_code, station_code = row.text("team", required=True), row.text("station", required=True)
         if team_code and team_code not in teams:
-            row.error("team", f"no team {team_code!r} in mission {mission.code}")
+            row.error("team", _("no team %(team)s in mission %(mission)s")
+                      % {"team": repr(team_code), "mission": mission.code})
         if station_code and station_code not in stations:
-            row.error("station", f"no polling station {station_code!r} in {mission.election.code}")
+            row.error("station", _("no polling station %(station)s in %(election)s")
+                      % {"station": repr(station_code), "election": mission.election.code})
         phases = _parse_phases(row)
         if row.ok:
             planned.extend((teams[team_code], stations[station_code], p) for p in phases)
@@ -243,7 +251,8 @@ def _parse_phases(row: RowReader) -> list[str]:
     valid = {phase.value for phase in Phase}
     for phase in phases:
         if phase not in valid:
-            row.error("phase", f"{phase!r} is not one of: opening, voting, closing, all")
+            row.error("phase", _("%(value)s is not one of: opening, voting, closing, all")
+                      % {"value": repr(phase)})
     return [p for p in phases if p in valid]
 
 

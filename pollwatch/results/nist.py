@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import jsonschema
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import pollwatch
 from pollwatch.accounts import audit
@@ -497,7 +498,8 @@ def _selection_codes(entry: dict, contest: Contest, document: dict, report: Impo
             code = code or next((by_name[n] for n in sorted(names) if n in by_name), None)
         if code is None:
             report.add_error(0, f"{where}/ContestSelection/{index}",
-                             f"selection {selection.get('@id')!r} matches no choice of {contest.code}")
+                             _("selection %(selection)s matches no choice of %(contest)s")
+                             % {"selection": repr(selection.get("@id")), "contest": contest.code})
         else:
             codes[selection["@id"]] = code
     return codes
@@ -518,10 +520,11 @@ def _load(data: bytes, report: ImportReport) -> dict:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.add_error(getattr(exc, "lineno", 0), "", f"not JSON: {exc}")
+        report.add_error(getattr(exc, "lineno", 0), "", _("not JSON: %(problem)s") % {"problem": exc})
         raise ImportRejected(report)
     for path, message in schema_errors(document):
-        report.add_error(0, path, f"does not follow the NIST SP 1500-100 v2 schema: {message}")
+        report.add_error(0, path, _("does not follow the NIST SP 1500-100 v2 schema: %(problem)s")
+                         % {"problem": message})
     if report.errors:
         raise ImportRejected(report)
     return document
@@ -548,7 +551,7 @@ def _counts_by_station(entries: list[tuple[str, dict]], contest: Contest, docume
             value = by_type["total"] if "total" in by_type else sum(by_type.values())
             if value != int(value) or value < 0:
                 report.add_error(0, f"VoteCounts/{station}/{choice}",
-                                 f"{value} is not a whole number of votes")
+                                 _("%(value)s is not a whole number of votes") % {"value": value})
                 continue
             result.setdefault(station, {})[choice] = int(value)
     return result, skipped
@@ -561,7 +564,8 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
     batch. The file is validated against the schema first; every problem is reported with its
     JSON path, and nothing is written unless the whole file is good."""
     if stage not in services.STAGES:
-        raise ValueError(f"stage must be one of {', '.join(services.STAGES)}, not {stage!r}")
+        raise ValueError(_("stage must be one of %(allowed)s, not %(value)s")
+                         % {"allowed": ", ".join(services.STAGES), "value": repr(stage)})
     data, default_name = services._read_bytes(file)
     source = name or default_name
     duplicate = services._duplicate(contest, stage, data, source)
@@ -573,7 +577,8 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
     if not entries:
         names = [c.get("Name", "?") for e in document.get("Election") or [] for c in e.get("Contest") or []]
         report.add_error(0, "Election/Contest",
-                         f"no contest for {contest.code} (found: {', '.join(names) or 'none'})")
+                         _("no contest for %(contest)s (found: %(found)s)")
+                         % {"contest": contest.code, "found": ", ".join(names) or _("none")})
         raise ImportRejected(report)
     stations = dict(PollingStation.objects.filter(election=election).values_list("code", "pk"))
     units = _station_codes(document.get("GpUnit") or [], stations)
@@ -587,7 +592,7 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
                              figures.get(code, {}), station_votes)
             for code, station_votes in sorted(votes.items())]
     if not rows:
-        report.add_error(0, "GpUnit", "no vote counts for polling stations of this election")
+        report.add_error(0, "GpUnit", _("no vote counts for polling stations of this election"))
         raise ImportRejected(report)
     batch = services._write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.NIST,
                                   source=source, sha256=services.file_hash(data), actor=actor, note=note)

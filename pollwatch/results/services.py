@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
@@ -88,10 +89,11 @@ def save_column_mapping(election: Election, name: str, columns: Mapping[str, str
     allowed = set(mapping_fields(election))
     unknown = sorted(set(columns) - allowed)
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(unknown)}; a mapping names station, "
-                         f"district, {', '.join(FIGURES)} and choice:<code>")
+        raise ValueError(_("unknown field(s) %(fields)s; a mapping names station, district, %(figures)s "
+                           "and choice:<code>")
+                         % {"fields": ", ".join(unknown), "figures": ", ".join(FIGURES)})
     if not columns.get("station"):
-        raise ValueError("a mapping must say which column holds the polling station (station)")
+        raise ValueError(_("a mapping must say which column holds the polling station (station)"))
     cleaned = {key: str(value).strip() for key, value in columns.items() if str(value).strip()}
     mapping = ColumnMapping.objects.filter(election=election, name=name).first()
     mapping = mapping or ColumnMapping(election=election, name=name,
@@ -109,8 +111,9 @@ def _mapping_columns(election: Election, mapping: ColumnMapping | Mapping[str, s
     if isinstance(mapping, str):
         found = ColumnMapping.objects.filter(election=election, name=mapping).first()
         if found is None:
-            known = ", ".join(election.result_mappings.values_list("name", flat=True)) or "none"
-            raise ValueError(f"no column mapping {mapping!r} for {election.code} (saved: {known})")
+            known = ", ".join(election.result_mappings.values_list("name", flat=True)) or _("none")
+            raise ValueError(_("no column mapping %(mapping)s for %(election)s (saved: %(known)s)")
+                             % {"mapping": repr(mapping), "election": election.code, "known": known})
         mapping = found
     if isinstance(mapping, ColumnMapping):
         return dict(mapping.columns), mapping.name
@@ -135,7 +138,8 @@ def _resolve_columns(table: Table, contest: Contest, choices: list[Choice],
         if wanted:
             header = normalise_header(wanted)
             if header not in headers:
-                report.add_error(1, wanted, f"the mapping puts {name} in this column, which the file lacks")
+                report.add_error(1, wanted, _("the mapping puts %(field)s in this column, which the file "
+                                              "lacks") % {"field": name})
             else:
                 columns.fields[name] = header
             continue
@@ -143,7 +147,7 @@ def _resolve_columns(table: Table, contest: Contest, choices: list[Choice],
         if found:
             columns.fields[name] = found
     if "station" not in columns.fields:
-        report.add_error(1, "station", "required column is missing (the polling station's code)")
+        report.add_error(1, "station", _("required column is missing (the polling station's code)"))
     for choice in choices:
         wanted = mapping.get(f"choice:{choice.code}")
         candidates = ([normalise_header(wanted)] if wanted else
@@ -152,13 +156,15 @@ def _resolve_columns(table: Table, contest: Contest, choices: list[Choice],
         if header:
             columns.votes[choice.code] = header
         elif wanted:
-            report.add_error(1, wanted, f"the mapping puts the votes for {choice.code} in this "
-                                        "column, which the file lacks")
+            report.add_error(1, wanted, _("the mapping puts the votes for %(choice)s in this column, which "
+                                          "the file lacks") % {"choice": choice.code})
         elif not contest.has_districts:
             report.add_error(1, f"votes:{choice.code}",
-                             f"no column for the votes of {choice.name} ({choice.code})")
+                             _("no column for the votes of %(name)s (%(choice)s)")
+                             % {"name": choice.name, "choice": choice.code})
     if contest.has_districts and not columns.votes:
-        report.add_error(1, "", f"no column holds votes for a choice of {contest.code}")
+        report.add_error(1, "", _("no column holds votes for a choice of %(contest)s")
+                                % {"contest": contest.code})
     used = set(columns.fields.values()) | set(columns.votes.values())
     columns.ignored = [h for h in table.headers if h and h not in used]
     return columns
@@ -200,9 +206,11 @@ def _parse_rows(table: Table, contest: Contest, columns: _Columns, report: Impor
                 votes[choice_code] = number
         station_id = stations.get(code)
         if code and station_id is None:
-            row.error(columns.fields["station"], f"no polling station {code!r} in {contest.election.code}")
+            row.error(columns.fields["station"], _("no polling station %(station)s in %(election)s")
+                      % {"station": repr(code), "election": contest.election.code})
         elif code in seen:
-            row.error(columns.fields["station"], f"{code!r} appears again (first on line {seen[code]})")
+            row.error(columns.fields["station"], _("%(code)s appears again (first on line %(line)s)")
+                      % {"code": repr(code), "line": seen[code]})
         district_id = districts.get(station_id) if station_id else None
         if contest.has_districts and station_id:
             _check_ballot(row, columns, votes, ballot.get(district_id), code)
@@ -223,12 +231,14 @@ def _district_ballots(contest: Contest) -> dict[int | None, set[str]]:
 def _check_ballot(row: RowReader, columns: _Columns, votes: dict[str, int],
                   ballot: set[str] | None, code: str) -> None:
     if ballot is None:
-        row.error(columns.fields["station"], f"polling station {code} has no district in this contest")
+        row.error(columns.fields["station"], _("polling station %(station)s has no district in this contest")
+                  % {"station": code})
         return
     for choice_code, number in votes.items():
         if choice_code not in ballot and number:
             row.error(columns.votes[choice_code],
-                      f"{choice_code} is not on the ballot of polling station {code}'s district")
+                      _("%(choice)s is not on the ballot of polling station %(station)s's district")
+                      % {"choice": choice_code, "station": code})
 
 
 def _reconciliation(election: Election, rows: list[_Parsed], choices: list[str]
@@ -265,9 +275,11 @@ def import_results(election: Election, contest: Contest, file: str | Path | IO[b
     line and column; nothing is written then.
     """
     if contest.election_id != election.pk:
-        raise ValueError(f"contest {contest.code} is not part of {election.code}")
+        raise ValueError(_("contest %(contest)s is not part of %(election)s")
+                         % {"contest": contest.code, "election": election.code})
     if stage not in STAGES:
-        raise ValueError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
+        raise ValueError(_("stage must be one of %(allowed)s, not %(value)s")
+                         % {"allowed": ", ".join(STAGES), "value": repr(stage)})
     data, default_name = _read_bytes(file)
     source = name or default_name
     columns_map, mapping_name = _mapping_columns(election, mapping)
@@ -284,7 +296,7 @@ def import_results(election: Election, contest: Contest, file: str | Path | IO[b
     if report.errors:
         raise ImportRejected(report)
     if not rows:
-        report.add_error(0, "", "the file holds no results")
+        report.add_error(0, "", _("the file holds no results"))
         raise ImportRejected(report)
     batch = _write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.TABLE, source=source,
                          sha256=file_hash(data), actor=actor, note=note,
@@ -299,7 +311,8 @@ def _duplicate(contest: Contest, stage: str, data: bytes, source: str) -> Import
         return None
     report = ImportReport(source, unchanged=batch.station_count)
     report.details = {"batch": batch.pk, "number": batch.number, "duplicate": True,
-                      "message": f"this file was already imported as batch #{batch.number}"}
+                      "message": _("this file was already imported as batch #%(number)s")
+                                 % {"number": batch.number}}
     return report
 
 
@@ -525,16 +538,19 @@ def announce_seats(contest: Contest, seats: Mapping[str, int], *, source: str, a
     codes = set(contest.choices.values_list("code", flat=True))
     unknown = sorted(set(seats) - codes)
     if unknown:
-        raise ValueError(f"{', '.join(unknown)}: not a choice of {contest.code}")
+        raise ValueError(_("%(codes)s: not a choice of %(contest)s")
+                         % {"codes": ", ".join(unknown), "contest": contest.code})
     cleaned = {}
     for code, value in seats.items():
         if int(value) != value or value < 0:
-            raise ValueError(f"seats for {code} must be a whole number of 0 or more")
+            raise ValueError(_("seats for %(choice)s must be a whole number of 0 or more") % {"choice": code})
         cleaned[code] = int(value)
     if contest.seats and sum(cleaned.values()) > contest.seats:
-        raise ValueError(f"{sum(cleaned.values())} seats announced but {contest.code} has {contest.seats}")
+        raise ValueError(_("%(announced)s seats announced but %(contest)s has %(seats)s")
+                         % {"announced": sum(cleaned.values()), "contest": contest.code,
+                            "seats": contest.seats})
     if not source.strip():
-        raise ValueError("say where the announcement comes from (source)")
+        raise ValueError(_("say where the announcement comes from (source)"))
     announcement = SeatAnnouncement(contest=contest, seats=cleaned, source=source.strip(),
                                     announced_on=announced_on,
                                     recorded_by=actor if isinstance(actor, User) else None)
