@@ -81,7 +81,7 @@ def issue_sign_in_code(user: User, actor: audit.Actor, *, mission: Any = None,
                        hours: float | None = None) -> IssuedCode:
     """A new one-time sign-in for ``user``; the user's earlier unused ones stop working."""
     if not user.is_active:
-        raise ValueError(f"{user.username} is not active and cannot sign in")
+        raise ValueError(_("%(user)s is not active and cannot sign in") % {"user": user.username})
     now = timezone.now()
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     token = secrets.token_urlsafe(32)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from pollwatch.analysis import (
     InputError,
@@ -261,7 +261,7 @@ class _QuickCountData:
 
     def station_frame(self) -> StationFrame:
         if not self.frame:
-            raise InputError("no polling stations in this scope")
+            raise InputError(gettext_noop("no polling stations in this scope"))
         return StationFrame(np.array([f[0] for f in self.frame], dtype=str),
                             np.array([f[1] for f in self.frame], dtype=str),
                             np.array([f[2] for f in self.frame], dtype=np.int64))
@@ -278,7 +278,7 @@ def _quick_count(contest: Contest, data: _QuickCountData, region: str | None, sc
     system = contest.electoral_system()
     try:
         if not data.observed:
-            raise InputError("no observed protocols in this scope yet")
+            raise InputError(gettext_noop("no observed protocols in this scope yet"))
         result = quick_count(
             data.station_frame(), _results_table(data.observed, choices),
             official=_results_table(data.official, choices) if data.official else None,
@@ -395,12 +395,13 @@ def seat_check(contest: Contest, *, batch: ResultBatch | None = None) -> SeatChe
     if contest.has_districts or contest.method in PLURALITY_METHODS:
         rows = services.current_rows(contest, batch=batch)
         if not rows:
-            return SeatCheck(contest, {}, {}, announcement, None, ["no official results imported yet"])
+            return SeatCheck(contest, {}, {}, announcement, None,
+                             [gettext("no official results imported yet")])
         seats, allocation = _district_seats(contest, rows, notes)
         return SeatCheck(contest, _sum_votes(rows), seats, announcement, allocation, notes)
     totals = services.current_totals(contest, batch=batch)
     if totals is None:
-        return SeatCheck(contest, {}, {}, announcement, None, ["no official results imported yet"])
+        return SeatCheck(contest, {}, {}, announcement, None, [gettext("no official results imported yet")])
     votes = dict(totals["votes"])
     allocation = _allocate(contest, votes, int(totals["figures"].get("invalid") or 0))
     notes.extend(allocation.notes)
@@ -421,7 +422,8 @@ def _district_seats(contest: Contest, rows: list[dict[str, Any]], notes: list[st
     seats: dict[str, int] = {}
     if contest.method in PLURALITY_METHODS:
         if contest.method == "majority":
-            notes.append("absolute majority: the leader of each district is shown; run-offs are not modelled")
+            notes.append(gettext("absolute majority: the leader of each district is shown; run-offs are not "
+                                 "modelled"))
         result = allocate_plurality({d: {c: v for c, v in votes.items() if c not in against}
                                      for d, votes in by_district.items()})
         return {c: n for c, n in result.seats.items() if n}, result
@@ -431,7 +433,7 @@ def _district_seats(contest: Contest, rows: list[dict[str, Any]], notes: list[st
     for code, votes in by_district.items():
         district = by_code.get(code)
         if district is None or not district.seats:
-            notes.append(f"district {code}: no seats defined, skipped")
+            notes.append(gettext("district %(code)s: no seats defined, skipped") % {"code": code})
             continue
         results[code] = allocate_seats(
             {c: v for c, v in votes.items() if c not in against}, district.seats, system["method"],
@@ -472,7 +474,8 @@ def forensics_check(mission: Mission, contest: Contest, *, batch: ResultBatch | 
     the protocol differs from the official one."""
     batches = [batch] if batch is not None else services.batches_by_precedence(contest)
     if not batches:
-        return ForensicsCheck(None, [], "no official results imported yet")
+        # Kept in English (the check is cached for every language); pages translate it.
+        return ForensicsCheck(None, [], gettext_noop("no official results imported yet"))
     key = "results:forensics:" + services._current_key(batches)
     report = cache.get(key)
     if report is None:

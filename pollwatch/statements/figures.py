@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from pollwatch.missions.models import Mission
 from pollwatch.submissions import aggregates
@@ -75,31 +76,34 @@ def parse_placeholder(inner: str) -> FigureRef:
     """``share form="voting" ...`` (the text between the braces) -> FigureRef."""
     match = KIND.match(inner)
     if not match:
-        raise FigureSyntaxError("a figure starts with its kind: share, observations or stations")
+        raise FigureSyntaxError(_("a figure starts with its kind: share, observations or stations"))
     kind = match.group(1)
     if kind not in KINDS:
-        raise FigureSyntaxError(f"unknown figure {kind!r}: use {', '.join(KINDS)}")
+        raise FigureSyntaxError(_("unknown figure %(kind)s: use %(kinds)s")
+                                % {"kind": repr(kind), "kinds": ", ".join(KINDS)})
     rest = inner[match.end():]
     options: dict[str, str] = {}
     position = 0
     while position < len(rest.rstrip()):
         token = TOKEN.match(rest, position)
         if not token:
-            raise FigureSyntaxError(f'cannot read {rest[position:].strip()[:40]!r}: write name="value"')
+            raise FigureSyntaxError(_('cannot read %(text)s: write name="value"')
+                                    % {"text": repr(rest[position:].strip()[:40])})
         name, value = token.groups()
         if name in options:
-            raise FigureSyntaxError(f"{name} is given twice")
+            raise FigureSyntaxError(_("%(name)s is given twice") % {"name": name})
         options[name] = value.strip()
         position = token.end()
     required, optional = KINDS[kind]
     missing = sorted(required - set(options))
     unknown = sorted(set(options) - required - optional)
     if missing:
-        raise FigureSyntaxError(f"{kind} needs {', '.join(missing)}")
+        raise FigureSyntaxError(_("%(kind)s needs %(names)s") % {"kind": kind, "names": ", ".join(missing)})
     if unknown:
-        raise FigureSyntaxError(f"{kind} does not take {', '.join(unknown)}")
+        raise FigureSyntaxError(_("%(kind)s does not take %(names)s")
+                                % {"kind": kind, "names": ", ".join(unknown)})
     if options.get("show", "full") not in SHOW:
-        raise FigureSyntaxError(f"show is one of {', '.join(SHOW)}")
+        raise FigureSyntaxError(_("show is one of %(values)s") % {"values": ", ".join(SHOW)})
     return FigureRef(kind, tuple(sorted(options.items())))
 
 

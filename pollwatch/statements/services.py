@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.access import MANAGERS, STAFF, has_role, is_administrator
@@ -69,7 +70,8 @@ def is_group_coordinator(user: Any, group: Group) -> bool:
 
 def _require(user: Any, mission: Mission, roles: Iterable[Role], what: str) -> None:
     if isinstance(user, User) and not has_role(user, mission, roles):
-        raise PermissionDenied(f"Your role in this mission does not allow you to {what}")
+        # Translators: %(what)s is one of the actions below ("write findings", "edit statements"...).
+        raise PermissionDenied(_("Your role in this mission does not allow you to %(what)s") % {"what": what})
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -79,19 +81,19 @@ def _check_standards(mission: Mission, standards: Iterable[str]) -> list[str]:
     codes = list(dict.fromkeys(standards))
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ValueError(f"not standards of this mission: {', '.join(unknown)}")
+        raise ValueError(_("not standards of this mission: %(codes)s") % {"codes": ", ".join(unknown)})
     return codes
 
 
 def create_finding(mission: Mission, actor: audit.Actor, *, title: str, text: str, phase: str,
                    standards: Iterable[str] = (), group: Group | None = None) -> Finding:
-    _require(actor, mission, STAFF, "write findings")
+    _require(actor, mission, STAFF, _("write findings"))
     if phase not in FindingPhase.values:
-        raise ValueError(f"phase must be one of {', '.join(FindingPhase.values)}")
+        raise ValueError(_("phase must be one of %(phases)s") % {"phases": ", ".join(FindingPhase.values)})
     if group is not None and group.mission_id != mission.pk:
-        raise ValueError("the group is not part of this mission")
+        raise ValueError(_("the group is not part of this mission"))
     if not title.strip() or not text.strip():
-        raise ValueError("a finding needs a title and a text")
+        raise ValueError(_("a finding needs a title and a text"))
     finding = Finding(mission=mission, group=group, title=title.strip(), text=text.strip(), phase=phase,
                       standards=_check_standards(mission, standards),
                       created_by=actor if isinstance(actor, User) else None)
@@ -100,14 +102,14 @@ def create_finding(mission: Mission, actor: audit.Actor, *, title: str, text: st
 
 
 def update_finding(finding: Finding, actor: audit.Actor, **fields: Any) -> Finding:
-    _require(actor, finding.mission, STAFF, "edit findings")
+    _require(actor, finding.mission, STAFF, _("edit findings"))
     if not finding.is_editable:
-        raise WorkflowError("only a draft finding can be edited; this one is "
-                            f"{finding.get_status_display().lower()}")
+        raise WorkflowError(_("only a draft finding can be edited; this one is %(status)s")
+                            % {"status": finding.get_status_display().lower()})
     if "standards" in fields:
         fields["standards"] = _check_standards(finding.mission, fields["standards"])
     if "phase" in fields and fields["phase"] not in FindingPhase.values:
-        raise ValueError(f"phase must be one of {', '.join(FindingPhase.values)}")
+        raise ValueError(_("phase must be one of %(phases)s") % {"phases": ", ".join(FindingPhase.values)})
     for name in ("title", "text", "phase", "standards", "group"):
         if name in fields:
             setattr(finding, name, fields[name])
@@ -119,17 +121,18 @@ def add_evidence(finding: Finding, actor: audit.Actor, *, submission: Submission
                  incident: Incident | None = None, meeting: Meeting | None = None,
                  reference: str = "", note: str = "") -> FindingEvidence:
     """Link a submission, incident or meeting of the finding's mission, or an analysis page."""
-    _require(actor, finding.mission, STAFF, "add evidence")
+    _require(actor, finding.mission, STAFF, _("add evidence"))
     given = [x for x in (submission, incident, meeting, reference.strip() or None) if x is not None]
     if len(given) != 1:
-        raise ValueError("evidence is one submission, incident, meeting or analysis page")
+        raise ValueError(_("evidence is one submission, incident, meeting or analysis page"))
     target = submission or incident or meeting
     if target is not None and target.mission_id != finding.mission_id:
-        raise ValueError("the evidence belongs to another mission")
+        raise ValueError(_("the evidence belongs to another mission"))
     kind = (FindingEvidence.Kind.SUBMISSION if submission else FindingEvidence.Kind.INCIDENT if incident
             else FindingEvidence.Kind.MEETING if meeting else FindingEvidence.Kind.ANALYSIS)
     if kind == FindingEvidence.Kind.ANALYSIS and not reference.strip().startswith("/"):
-        raise ValueError("an analysis is referenced by the path of its page, e.g. /m/<mission>/results/...")
+        raise ValueError(_("an analysis is referenced by the path of its page, "
+                           "e.g. /m/<mission>/results/..."))
     evidence = FindingEvidence(finding=finding, kind=kind, submission=submission, incident=incident,
                                meeting=meeting, reference=reference.strip(), note=note.strip(),
                                added_by=actor if isinstance(actor, User) else None)
@@ -139,8 +142,9 @@ def add_evidence(finding: Finding, actor: audit.Actor, *, submission: Submission
 
 def _move(finding: Finding, actor: audit.Actor, frm: Iterable[str], to: str, **fields: Any) -> Finding:
     if finding.status not in set(frm):
-        raise WorkflowError(f"the finding is {finding.get_status_display().lower()}; it cannot be "
-                            f"{Finding.Status(to).label.lower()} now")
+        raise WorkflowError(_("the finding is %(status)s; it cannot be %(target)s now")
+                            % {"status": finding.get_status_display().lower(),
+                               "target": Finding.Status(to).label.lower()})
     finding.status = to
     for name, value in fields.items():
         setattr(finding, name, value)
@@ -150,18 +154,18 @@ def _move(finding: Finding, actor: audit.Actor, frm: Iterable[str], to: str, **f
 
 def submit_finding(finding: Finding, actor: audit.Actor) -> Finding:
     """Send a draft for review."""
-    _require(actor, finding.mission, STAFF, "submit findings")
+    _require(actor, finding.mission, STAFF, _("submit findings"))
     return _move(finding, actor, [Finding.Status.DRAFT], Finding.Status.IN_REVIEW,
                  submitted_at=timezone.now())
 
 
 def review_finding(finding: Finding, actor: audit.Actor, *, accept: bool, note: str = "") -> Finding:
     """A second pair of eyes: accept (reviewed) or send back to draft with a note."""
-    _require(actor, finding.mission, STAFF, "review findings")
+    _require(actor, finding.mission, STAFF, _("review findings"))
     if isinstance(actor, User) and finding.created_by_id == actor.pk:
-        raise WorkflowError("a finding is reviewed by someone other than its author")
+        raise WorkflowError(_("a finding is reviewed by someone other than its author"))
     if not accept and not note.strip():
-        raise ValueError("say why the finding goes back (note)")
+        raise ValueError(_("say why the finding goes back (note)"))
     return _move(finding, actor, [Finding.Status.IN_REVIEW],
                  Finding.Status.REVIEWED if accept else Finding.Status.DRAFT,
                  reviewed_by=actor if isinstance(actor, User) else None, reviewed_at=timezone.now(),
@@ -169,7 +173,7 @@ def review_finding(finding: Finding, actor: audit.Actor, *, accept: bool, note: 
 
 
 def approve_finding(finding: Finding, actor: audit.Actor) -> Finding:
-    _require(actor, finding.mission, MANAGERS, "approve findings")
+    _require(actor, finding.mission, MANAGERS, _("approve findings"))
     return _move(finding, actor, [Finding.Status.REVIEWED], Finding.Status.APPROVED,
                  approved_by=actor if isinstance(actor, User) else None, approved_at=timezone.now())
 
@@ -194,23 +198,23 @@ def create_statement(mission: Mission, actor: audit.Actor, *, kind: str = Statem
                      languages: Iterable[str] | None = None, slug: str = "",
                      title: str = "") -> Statement:
     """A new draft from the template, in the mission's languages (or those given)."""
-    _require(actor, mission, STAFF, "draft statements")
+    _require(actor, mission, STAFF, _("draft statements"))
     languages = list(dict.fromkeys(languages or mission.languages or ["en"]))
     groups = list(groups)
     if kind == Statement.Kind.COMMON:
         if len(groups) < 2:
-            raise ValueError("a common statement joins at least two groups")
+            raise ValueError(_("a common statement joins at least two groups"))
         group = None
     elif groups:
-        raise ValueError("only a common statement has several groups")
+        raise ValueError(_("only a common statement has several groups"))
     for g in [*groups, *([group] if group else [])]:
         if g.mission_id != mission.pk:
-            raise ValueError(f"{g} is not a group of this mission")
+            raise ValueError(_("%(group)s is not a group of this mission") % {"group": g})
     texts = starter_texts(mission, languages)
     if title:
         texts[languages[0]]["title"] = title
     if slug and (slug in RESERVED_SLUGS or Statement.objects.filter(mission=mission, slug=slug).exists()):
-        raise ValueError(f"the address {slug!r} is taken; choose another")
+        raise ValueError(_("the address %(slug)s is taken; choose another") % {"slug": repr(slug)})
     statement = Statement(mission=mission, kind=kind, group=group, languages=languages, texts=texts,
                           slug=slug or _unique_slug(mission, title or texts[languages[0]]["title"]),
                           created_by=actor if isinstance(actor, User) else None)
@@ -222,20 +226,21 @@ def create_statement(mission: Mission, actor: audit.Actor, *, kind: str = Statem
 
 def _editable(statement: Statement) -> None:
     if not statement.is_editable:
-        raise WorkflowError(f"the statement is {statement.get_status_display().lower()}; reopen it "
-                            "to make a corrected version")
+        raise WorkflowError(_("the statement is %(status)s; reopen it to make a corrected version")
+                            % {"status": statement.get_status_display().lower()})
 
 
 def save_statement_text(statement: Statement, actor: audit.Actor, language: str, *, title: str,
                         sections: Mapping[str, str]) -> Statement:
     """Replace the title and section texts of one language (sections not given are kept)."""
-    _require(actor, statement.mission, STAFF, "edit statements")
+    _require(actor, statement.mission, STAFF, _("edit statements"))
     _editable(statement)
     if language not in statement.languages:
-        raise ValueError(f"the statement is not written in {language!r} ({', '.join(statement.languages)})")
+        raise ValueError(_("the statement is not written in %(language)s (%(languages)s)")
+                         % {"language": repr(language), "languages": ", ".join(statement.languages)})
     unknown = sorted(set(sections) - set(SECTION_KEYS))
     if unknown:
-        raise ValueError(f"unknown sections: {', '.join(unknown)}")
+        raise ValueError(_("unknown sections: %(sections)s") % {"sections": ", ".join(unknown)})
     texts = dict(statement.texts)
     current = dict(texts.get(language) or {"title": "", "sections": {}})
     current["title"] = title.strip()
@@ -254,19 +259,19 @@ def _next_position(statement: Statement) -> int:
 def place_finding(statement: Statement, finding: Finding, actor: audit.Actor,
                   section: str = "") -> StatementItem:
     """Put an approved finding in a section (by default the one of its phase)."""
-    _require(actor, statement.mission, STAFF, "edit statements")
+    _require(actor, statement.mission, STAFF, _("edit statements"))
     _editable(statement)
     if finding.mission_id != statement.mission_id:
-        raise ValueError("the finding belongs to another mission")
+        raise ValueError(_("the finding belongs to another mission"))
     if not finding.is_approved:
-        raise WorkflowError("only approved findings go into a statement")
+        raise WorkflowError(_("only approved findings go into a statement"))
     allowed = ({g.pk for g in statement.groups.all()} if statement.is_common
                else {statement.group_id} if statement.group_id else None)
     if allowed is not None and finding.group_id is not None and finding.group_id not in allowed:
-        raise ValueError("the finding is another group's")
+        raise ValueError(_("the finding is another group's"))
     section = section or SECTION_OF_PHASE.get(finding.phase, "summary")
     if section not in SECTION_KEYS:
-        raise ValueError(f"unknown section {section!r}")
+        raise ValueError(_("unknown section %(section)s") % {"section": repr(section)})
     item = StatementItem(statement=statement, finding=finding, section=section,
                          position=_next_position(statement))
     audit.save_audited(item, actor, mission=statement.mission)
@@ -275,23 +280,23 @@ def place_finding(statement: Statement, finding: Finding, actor: audit.Actor,
 
 def join_statement(common: Statement, source: Statement, actor: audit.Actor) -> StatementItem:
     """Join an approved (or published) group statement into a common statement."""
-    _require(actor, common.mission, STAFF, "edit statements")
+    _require(actor, common.mission, STAFF, _("edit statements"))
     _editable(common)
     if not common.is_common:
-        raise ValueError("statements are joined into a common statement")
+        raise ValueError(_("statements are joined into a common statement"))
     if source.mission_id != common.mission_id or source.is_common:
-        raise ValueError("only group statements of the same mission can be joined")
+        raise ValueError(_("only group statements of the same mission can be joined"))
     if source.status not in (Statement.Status.APPROVED, Statement.Status.PUBLISHED):
-        raise WorkflowError("only approved or published statements can be joined")
+        raise WorkflowError(_("only approved or published statements can be joined"))
     if source.group_id not in {g.pk for g in common.groups.all()}:
-        raise ValueError("the statement is of a group that does not sign this common statement")
+        raise ValueError(_("the statement is of a group that does not sign this common statement"))
     item = StatementItem(statement=common, source=source, position=_next_position(common))
     audit.save_audited(item, actor, mission=common.mission)
     return item
 
 
 def remove_item(item: StatementItem, actor: audit.Actor) -> None:
-    _require(actor, item.statement.mission, STAFF, "edit statements")
+    _require(actor, item.statement.mission, STAFF, _("edit statements"))
     _editable(item.statement)
     audit.delete_audited(item, actor, mission=item.statement.mission)
 
@@ -309,9 +314,9 @@ def _may_decide(user: Any, statement: Statement) -> bool:
 def approve_statement(statement: Statement, actor: audit.Actor) -> Statement:
     """A group's coordinator approves its statement, so a common statement can join it."""
     if not _may_decide(actor, statement):
-        raise PermissionDenied("Only the group's coordinator approves its statement")
+        raise PermissionDenied(_("Only the group's coordinator approves its statement"))
     if statement.status != Statement.Status.DRAFT:
-        raise WorkflowError("only a draft is approved")
+        raise WorkflowError(_("only a draft is approved"))
     statement.status = Statement.Status.APPROVED
     statement.approved_by = actor if isinstance(actor, User) else None
     statement.approved_at = timezone.now()
@@ -328,11 +333,11 @@ def signoff_hash(statement: Statement) -> str:
 def sign_off(statement: Statement, group: Group, actor: User) -> SignOff:
     """The group's coordinator agrees to the common statement as it stands now."""
     if not statement.is_common or group not in statement.groups.all():
-        raise ValueError("sign-offs are for the groups of a common statement")
+        raise ValueError(_("sign-offs are for the groups of a common statement"))
     if not is_group_coordinator(actor, group):
-        raise PermissionDenied(f"Only the coordinator of {group} signs for it")
+        raise PermissionDenied(_("Only the coordinator of %(group)s signs for it") % {"group": group})
     _editable(statement)
-    signoff, _ = SignOff.objects.update_or_create(
+    signoff, _created = SignOff.objects.update_or_create(
         statement=statement, group=group,
         defaults={"signed_by": actor, "content_hash": signoff_hash(statement)})
     audit.record(actor, AuditEntry.Action.ACTION, statement, mission=statement.mission,
@@ -355,16 +360,18 @@ def publication_problems(statement: Statement) -> list[str]:
     """Why the statement cannot be published now (empty when it can)."""
     problems = []
     content = draft_content(statement)
-    problems += [f"figure {e}" for e in fig.errors_in(all_texts(content))]
+    problems += [_("figure %(problem)s") % {"problem": e} for e in fig.errors_in(all_texts(content))]
     for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
         if value.error:
             problems.append(f"{value.describe()}: {value.error}")
         elif value.kind == "share" and not value.base:
-            problems.append(f"{value.describe()}: no observation answered the question yet")
+            problems.append(_("%(figure)s: no observation answered the question yet")
+                            % {"figure": value.describe()})
     for lang in statement.languages:
         if not (statement.texts.get(lang) or {}).get("title"):
-            problems.append(f"no title in {lang}")
-    problems += [f"{g} has not signed off this version" for g in missing_signoffs(statement)]
+            problems.append(_("no title in %(language)s") % {"language": lang})
+    problems += [_("%(group)s has not signed off this version") % {"group": g}
+                 for g in missing_signoffs(statement)]
     return problems
 
 
@@ -424,12 +431,12 @@ def publish_statement(statement: Statement, actor: audit.Actor) -> Publication:
     """Freeze the statement with its figures as they are now, render its HTML and PDF in each
     language, and show it on the public page."""
     if not _may_decide(actor, statement):
-        raise PermissionDenied("Only the coordinator of the statement's group publishes it")
+        raise PermissionDenied(_("Only the coordinator of the statement's group publishes it"))
     if statement.status == Statement.Status.PUBLISHED:
-        raise WorkflowError("the statement is already published; reopen it to publish a corrected version")
+        raise WorkflowError(_("the statement is already published; reopen it to publish a corrected version"))
     problems = publication_problems(statement)
     if problems:
-        raise WorkflowError("cannot publish: " + "; ".join(problems))
+        raise WorkflowError(_("cannot publish: %(problems)s") % {"problems": "; ".join(problems)})
     content = draft_content(statement)
     figures = fig.compute_figures(statement.mission, fig.refs_in(all_texts(content)))
     frozen = {**content, "figures": {key: value.to_dict() for key, value in figures.items()}}
@@ -452,9 +459,9 @@ def reopen_statement(statement: Statement, actor: audit.Actor) -> Statement:
     """Start a corrected version of a published statement: it becomes a draft again; its
     publications stay public until the next one replaces them."""
     if not _may_decide(actor, statement):
-        raise PermissionDenied("Only the coordinator of the statement's group reopens it")
+        raise PermissionDenied(_("Only the coordinator of the statement's group reopens it"))
     if statement.status == Statement.Status.DRAFT:
-        raise WorkflowError("the statement is already a draft")
+        raise WorkflowError(_("the statement is already a draft"))
     statement.status = Statement.Status.DRAFT
     audit.save_audited(statement, actor, mission=statement.mission)
     return statement

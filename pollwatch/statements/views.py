@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from pollwatch.submissions.models import Incident, Submission
 from . import figures as fig
 from . import services
 from .forms import EvidenceForm, FindingForm, ReviewForm, StatementCreateForm, StatementTextForm
-from .models import Finding, FindingPhase, Publication, Statement
+from .models import Finding, FindingEvidence, FindingPhase, Publication, Statement
 from .rendering import draft_content, live_figures, render_content
 from .template import SECTIONS
 
@@ -64,12 +65,19 @@ def _evidence_target(mission, kind: str, target: str) -> dict:
     if kind == "analysis":
         return {"reference": target}
     model = {"submission": Submission, "incident": Incident, "meeting": Meeting}[kind]
+    label = FindingEvidence.Kind(kind).label.lower()
     if not target.strip().isdigit():
-        raise ValueError(_("Give the number of the %(kind)s.") % {"kind": kind})
+        raise ValueError(_("Give the number of the %(kind)s.") % {"kind": label})
     found = model.objects.filter(pk=int(target), mission=mission).first()
     if found is None:
-        raise ValueError(_("No %(kind)s %(n)s in this mission.") % {"kind": kind, "n": target})
+        raise ValueError(_("No %(kind)s %(n)s in this mission.") % {"kind": label, "n": target})
     return {kind: found}
+
+
+def _section_choices() -> list[dict[str, str]]:
+    """The statement's sections, headed in the page's language."""
+    language = (get_language() or "en").split("-")[0]
+    return [{"key": s.key, "heading": s.heading(language)} for s in SECTIONS]
 
 
 @mission_view(*STAFF)
@@ -152,7 +160,7 @@ def statement_detail(request, mission, slug):
         "problems": services.publication_problems(statement) if statement.is_editable else [],
         "may_decide": services._may_decide(request.user, statement),
         "items": statement.items.select_related("finding", "source", "source__group"),
-        "approved_findings": approved, "joinable": joinable, "section_choices": SECTIONS,
+        "approved_findings": approved, "joinable": joinable, "section_choices": _section_choices(),
         "signoffs": statement.signoffs.select_related("group", "signed_by"),
         "missing": services.missing_signoffs(statement),
         "my_groups": [g for g in statement.groups.all() if services.is_group_coordinator(request.user, g)],

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from .models import Submission
 
@@ -43,7 +44,7 @@ def parse_values(values: str | Iterable[str]) -> tuple[str, ...]:
         values = values.split(",")
     cleaned = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
     if not cleaned:
-        raise ValueError("say which answers to count (values=...)")
+        raise ValueError(gettext("say which answers to count (values=...)"))
     return cleaned
 
 
@@ -148,7 +149,8 @@ def form_of(mission: Mission, form_code: str) -> Form:
     form = Form.objects.filter(mission=mission, code=form_code).first()
     if form is None:
         known = ", ".join(Form.objects.filter(mission=mission).values_list("code", flat=True))
-        raise UnknownQuestion(f"the mission has no form {form_code!r} (forms: {known or 'none'})")
+        raise UnknownQuestion(gettext("the mission has no form %(form)s (forms: %(known)s)")
+                              % {"form": repr(form_code), "known": known or gettext("none")})
     return form
 
 
@@ -159,7 +161,8 @@ def question_of(form: Form, question_name: str) -> Any:
     question = (Question.objects.filter(version__form=form, name=question_name)
                 .order_by("-version__number").first())
     if question is None:
-        raise UnknownQuestion(f"the form {form.code!r} has no question {question_name!r}")
+        raise UnknownQuestion(gettext("the form %(form)s has no question %(question)s")
+                              % {"form": repr(form.code), "question": repr(question_name)})
     return question
 
 

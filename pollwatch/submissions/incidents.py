@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
@@ -106,8 +107,9 @@ def _move(incident: Incident, status: str, actor: audit.Actor, note: str = "",
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if status not in NEXT[Status(incident.status)]:
-            raise ValueError(f"an incident that is {incident.get_status_display().lower()} "
-                             f"cannot become {Status(status).label.lower()}")
+            raise ValueError(_("an incident that is %(status)s cannot become %(target)s")
+                             % {"status": incident.get_status_display().lower(),
+                                "target": Status(status).label.lower()})
         before = incident.status
         incident.status = status
         incident.save(update_fields=["status"])
@@ -129,7 +131,7 @@ def review_incident(incident: Incident, actor: audit.Actor, note: str = "") -> I
 def verify_incident(incident: Incident, outcome: str, actor: audit.Actor, note: str = "") -> IncidentEvent:
     """Record the review's outcome: verified, unverifiable or rejected."""
     if outcome not in {Status.VERIFIED, Status.UNVERIFIABLE, Status.REJECTED}:
-        raise ValueError("the outcome is verified, unverifiable or rejected")
+        raise ValueError(_("the outcome is verified, unverifiable or rejected"))
     return _move(incident, outcome, actor, note)
 
 
@@ -137,14 +139,14 @@ def escalate_incident(incident: Incident, to: str, actor: audit.Actor, note: str
     """Pass the incident to someone outside the mission (the CEC, the police, the head of
     mission), named in ``to``; :func:`acknowledge` records when they confirmed."""
     if not (to or "").strip():
-        raise ValueError("say to whom the incident is escalated")
+        raise ValueError(_("say to whom the incident is escalated"))
     return _move(incident, Status.ESCALATED, actor, note, escalated_to=to.strip()[:255])
 
 
 def acknowledge(event: IncidentEvent, actor: audit.Actor, at: dt.datetime | None = None) -> IncidentEvent:
     """Record that the recipient of an escalation acknowledged it."""
     if not event.escalated_to:
-        raise ValueError("only an escalation can be acknowledged")
+        raise ValueError(_("only an escalation can be acknowledged"))
     if event.acknowledged_at is not None:
         return event
     event.acknowledged_at = at or timezone.now()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from pollwatch.accounts import audit
 from pollwatch.missions.models import Mission
@@ -21,11 +21,12 @@ from pollwatch.submissions.models import Incident, IncidentEvent
 Status = Incident.Status
 #: The board's columns and the statuses each holds.
 COLUMNS = [
-    ("new", _("New"), (Status.NEW,)),
-    ("under_review", _("Under review"), (Status.UNDER_REVIEW,)),
-    ("verified", _("Verified or settled"), (Status.VERIFIED, Status.UNVERIFIABLE, Status.REJECTED)),
-    ("escalated", _("Escalated"), (Status.ESCALATED,)),
-    ("closed", _("Closed"), (Status.CLOSED,)),
+    ("new", pgettext_lazy("incidents", "New"), (Status.NEW,)),
+    ("under_review", pgettext_lazy("incidents", "Under review"), (Status.UNDER_REVIEW,)),
+    ("verified", pgettext_lazy("incidents", "Verified or settled"),
+     (Status.VERIFIED, Status.UNVERIFIABLE, Status.REJECTED)),
+    ("escalated", pgettext_lazy("incidents", "Escalated"), (Status.ESCALATED,)),
+    ("closed", pgettext_lazy("incidents", "Closed"), (Status.CLOSED,)),
 ]
 #: Incidents shown per column (the counts cover all; the export lists all).
 COLUMN_LIMIT = 60
@@ -120,8 +121,8 @@ def follow_up(incident: Incident, action: str, actor: audit.Actor, *, note: str 
     if action == "acknowledge":
         event = IncidentEvent.objects.filter(incident=incident, pk=event_id).first()
         if event is None:
-            raise ValueError("say which escalation was acknowledged")
+            raise ValueError(gettext("say which escalation was acknowledged"))
         return follow.acknowledge(event, actor)
     if action == "close":
         return follow.close_incident(incident, actor, note)
-    raise ValueError(f"unknown action {action!r}")
+    raise ValueError(gettext("unknown action %(action)s") % {"action": repr(action)})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
@@ -32,16 +33,16 @@ def recipients(mission: Mission, audience: str, *, group: Group | None = None,
     query = Observer.objects.filter(mission=mission, is_active=True)
     if audience == Notice.Audience.GROUP:
         if group is None or group.mission_id != mission.pk:
-            raise ValueError("choose the group the notice is for")
+            raise ValueError(_("choose the group the notice is for"))
         return query.filter(group=group)
     if audience == Notice.Audience.REGION:
         if region is None or region.election_id != mission.election_id:
-            raise ValueError("choose the region the notice is for")
+            raise ValueError(_("choose the region the notice is for"))
         in_region = (Q(teams__assignments__station__region=region) | Q(teams__base_area=region)
                      | Q(teams__base_area__path__startswith=f"{region.path}/"))
         return query.filter(in_region).distinct()
     if audience != Notice.Audience.ALL:
-        raise ValueError(f"{audience!r} is not an audience (all, group, region)")
+        raise ValueError(_("%(value)s is not an audience (all, group, region)") % {"value": repr(audience)})
     return query
 
 
@@ -49,12 +50,13 @@ def send_notice(mission: Mission, actor: audit.Actor, text: str, audience: str =
                 group: Group | None = None, region: Area | None = None, by_sms: bool = True) -> Notice:
     text = (text or "").strip()
     if not text:
-        raise ValueError("write the notice")
+        raise ValueError(_("write the notice"))
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"the notice has {len(text)} characters; keep it within {MAX_LENGTH} (three SMS)")
+        raise ValueError(_("the notice has %(n)s characters; keep it within %(max)s (three SMS)")
+                         % {"n": len(text), "max": MAX_LENGTH})
     people = list(recipients(mission, audience, group=group, region=region).order_by("full_name"))
     if not people:
-        raise ValueError("nobody is in this audience")
+        raise ValueError(_("nobody is in this audience"))
     with transaction.atomic():
         notice = Notice.objects.create(
             mission=mission, audience=audience, group=group if audience == Notice.Audience.GROUP else None,

@@ -15,6 +15,7 @@ from ._common import export_format, export_response
 
 def chart_words() -> dict[str, str]:
     """The charts' words in the page's language."""
+    # xgettext:no-python-format
     return {"interval": _("95 % interval"), "estimate": _("Estimate"), "official": _("Official"),
             "share_axis": _("per cent of valid votes"), "observed": _("Observed"), "uniform": _("Uniform"),
             "benford": _("Benford"), "stations": _("Stations"), "turnout_axis": _("turnout, %")}
