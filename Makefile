@@ -10,13 +10,14 @@ VENDOR := pollwatch/static/vendor
 PYTEST_WORKERS ?= 2
 
 .PHONY: help install python-deps assets chromium postgres demo demo-build test test-sqlite \
-        test-postgres lint typecheck migrations-check bench screenshots clean
+        test-postgres lint typecheck migrations-check bench screenshots clean messages
 
 help:
 	@echo "make demo    install everything, build the demo election and serve it on :8000"
 	@echo "make test    install everything and run lint, type checks and all tests (SQLite + PostgreSQL)"
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make lint    ruff and the type checks only"
+	@echo "make messages  re-extract and compile the Russian and Kazakh translations (needs gettext)"
 
 install: python-deps assets
 
@@ -77,6 +78,17 @@ test-postgres: install chromium postgres
 
 test: install chromium postgres lint migrations-check test-sqlite test-postgres
 	@echo "All checks passed on SQLite and PostgreSQL."
+
+# Re-extract the Russian and Kazakh catalogues and compile them (needs GNU gettext). Each app
+# keeps its own locale/ (makemessages writes each file's strings to the nearest one);
+# pollwatch/locale/ holds the project's templates and settings. The compiled .mo files are
+# committed, so tests and deployments never need gettext.
+DJANGO_ADMIN := $(abspath $(BIN))/django-admin
+messages: python-deps
+	@command -v msgfmt >/dev/null 2>&1 || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
+	cd pollwatch && $(DJANGO_ADMIN) makemessages -l ru -l kk --no-obsolete \
+	  --ignore=analysis --ignore=demo --ignore=static --ignore=tests --ignore=migrations
+	cd pollwatch && $(DJANGO_ADMIN) compilemessages -l ru -l kk
 
 # Retake the README's screenshots (docs/screenshots/) from the demo in Chromium.
 screenshots: install chromium
