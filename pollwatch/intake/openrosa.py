@@ -33,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from pollwatch.checklists.models import Form, FormVersion
@@ -71,7 +72,7 @@ def _message(text: str, status: int, nature: str = "") -> HttpResponse:
 
 
 def _unauthorised(stale: bool = False) -> HttpResponse:
-    response = _message("Sign in with your username and device token.", 401)
+    response = _message(_("Sign in with your username and device token."), 401)
     response["WWW-Authenticate"] = httpauth.challenge(stale)
     return response
 
@@ -88,12 +89,12 @@ def observer_required(view: Callable) -> Callable:
         if principal is None:
             return _unauthorised()
         if principal.observer is None:
-            return _message("Only observers' device tokens can use ODK Collect.", 403)
+            return _message(_("Only observers' device tokens can use ODK Collect."), 403)
         with translation.override(principal.observer.language or "en"):
             try:
                 return view(request, principal, *args, **kwargs)
             except Http404 as exc:
-                return _message(str(exc) or "Not found.", 404)
+                return _message(str(exc) or _("Not found."), 404)
 
     return csrf_exempt(wrapper)
 
@@ -313,13 +314,17 @@ def _submission_response(received: Received) -> HttpResponse:
         return _message(received.reason, 409, "submit_error")
     if received.accepted:
         submission = received.submission
-        station = f" for {submission.station.code}" if submission and submission.station_id else ""
         form = submission.form.name_in() if submission else ""
-        text = f"Thank you: {form}{station} received."
+        if submission and submission.station_id:
+            text = _("Thank you: %(form)s for %(station)s received.") % {
+                "form": form, "station": submission.station.code}
+        else:
+            text = _("Thank you: %(form)s received.") % {"form": form}
         if received.replayed:
-            return _message(f"Already received. {text}", 202, "submit_success")
+            return _message(_("Already received. %(text)s") % {"text": text}, 202, "submit_success")
         return _message(text, 201, "submit_success")
-    return _message(f"Received and held for review: {received.reason}", 202, "submit_success")
+    return _message(_("Received and held for review: %(reason)s") % {"reason": received.reason}, 202,
+                    "submit_success")
 
 
 def form_for_xform_id(mission_id: int, mission_code: str, form_id: str) -> Form | None:

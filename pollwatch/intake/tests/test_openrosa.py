@@ -146,7 +146,8 @@ def test_recorded_collect_submission_is_accepted(client, oleg_basic, world):
                               **collect_headers("post_submission"), **oleg_basic)
     assert response.status_code == 201, response.content
     assert response["X-OpenRosa-Version"] == "1.0"
-    assert "received" in message(response)
+    # In the observer's language (Oleg reads Russian).
+    assert message(response) == "Спасибо: отчёт «Открытие» по участку 71001 получен."
     submission = Submission.objects.get()
     assert submission.channel == "openrosa" and submission.observer == world.observer_oleg
     assert submission.key == "uuid:6f1c3b8e-2a4d-4a7b-9d2e-5b8f0c1e7a90"
@@ -159,7 +160,7 @@ def test_recorded_collect_submission_is_accepted(client, oleg_basic, world):
 def test_resent_submission_is_stored_once_and_answered_202(client, oleg_basic):
     assert submit(client, oleg_basic, "opening-submission.xml").status_code == 201
     again = submit(client, oleg_basic, "opening-submission.xml")
-    assert again.status_code == 202 and "Already received" in message(again)
+    assert again.status_code == 202 and message(again).startswith("Уже получено. Спасибо")
     assert Submission.objects.count() == 1 and InboundReport.objects.count() == 1
 
 
@@ -208,7 +209,7 @@ def test_invalid_submission_is_held_in_quarantine(client, oleg_basic):
     xml = (DATA / "opening-submission.xml").read_text().replace("<station>71001", "<station>55555")
     files = {"xml_submission_file": SimpleUploadedFile("instance.xml", xml.encode(), "text/xml")}
     response = client.post("/openrosa/submission", files, **oleg_basic)
-    assert response.status_code == 202 and "held for review" in message(response)
+    assert response.status_code == 202 and "отложено для проверки" in message(response)
     assert InboundReport.objects.get().status == "quarantined"
     assert not Submission.objects.exists()
 
