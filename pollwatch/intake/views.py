@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,16 +26,18 @@ from pollwatch.missions.models import Observer
 
 from . import services
 from .models import InboundReport
+from .observer_page import page_strings
 
 #: Bump when the page's files change, so that phones fetch the new ones.
-OFFLINE_VERSION = "observe-v1"
+OFFLINE_VERSION = "observe-v2"
 
 
 @login_required
 def observe_home(request):
     observer = observer_for_user(request.user)
-    return render(request, "intake/observe_home.html", {"observer": observer,
-                                                        "offline_version": OFFLINE_VERSION})
+    return render(request, "intake/observe_home.html", {
+        "observer": observer, "offline_version": OFFLINE_VERSION, "strings": page_strings(),
+        "language_cookie": settings.LANGUAGE_COOKIE_NAME})
 
 
 @never_cache

@@ -12,52 +12,29 @@
   const { Outbox, Kept, sync } = window.PollwatchOutbox;
   const { renderForm, label } = window.PollwatchRender;
 
-  const STRINGS = {
-    en: {
-      today: "My assignments today", outbox: "Outbox", send_now: "Send now", loading: "Loading…",
-      opens: "opens", closes: "closes", due: "report due", local: "local time",
-      no_assignments: "No assignments yet.", submit: "Put in the outbox and send",
-      required: "Please answer this question.", not_number: "Write a number.",
-      queued: "queued", sending: "sending", sent: "sent", rejected: "rejected",
-      online: "Online: reports are sent at once.", offline: "Offline: reports wait in the outbox and are sent when you are back online.",
-      empty_outbox: "Nothing sent yet.", edit: "Edit and send again", remove: "Remove",
-      sign_in: "Your sign-in has expired: sign in again to send the outbox.",
-      incident: "Incident", add_row: "Add a row", photo_by_odk: "Photos: send them with ODK Collect.",
-      opening: "Opening", voting: "Voting", closing: "Closing and counting",
-      not_assigned: "not your assignment", saved: "Saved in the outbox.",
-    },
-    ru: {
-      today: "Мои задания на сегодня", outbox: "Исходящие", send_now: "Отправить сейчас", loading: "Загрузка…",
-      opens: "открытие", closes: "закрытие", due: "отчёт до", local: "местное время",
-      no_assignments: "Заданий пока нет.", submit: "В исходящие и отправить",
-      required: "Ответьте на этот вопрос.", not_number: "Введите число.",
-      queued: "в очереди", sending: "отправляется", sent: "отправлено", rejected: "отклонено",
-      online: "В сети: отчёты отправляются сразу.", offline: "Нет сети: отчёты ждут в исходящих и уйдут, когда связь появится.",
-      empty_outbox: "Пока ничего не отправлено.", edit: "Исправить и отправить", remove: "Удалить",
-      sign_in: "Срок входа истёк: войдите снова, чтобы отправить исходящие.",
-      incident: "Инцидент", add_row: "Добавить строку", photo_by_odk: "Фото отправляйте через ODK Collect.",
-      opening: "Открытие", voting: "Голосование", closing: "Закрытие и подсчёт",
-      not_assigned: "не ваше задание", saved: "Сохранено в исходящих.",
-    },
-    kk: {
-      today: "Бүгінгі тапсырмаларым", outbox: "Шығыс", send_now: "Қазір жіберу", loading: "Жүктелуде…",
-      opens: "ашылуы", closes: "жабылуы", due: "есеп мерзімі", local: "жергілікті уақыт",
-      no_assignments: "Әзірге тапсырма жоқ.", submit: "Шығысқа салып, жіберу",
-      required: "Осы сұраққа жауап беріңіз.", not_number: "Сан жазыңыз.",
-      queued: "кезекте", sending: "жіберілуде", sent: "жіберілді", rejected: "қабылданбады",
-      online: "Желіде: есептер бірден жіберіледі.", offline: "Желі жоқ: есептер шығыста күтеді, байланыс болғанда жіберіледі.",
-      empty_outbox: "Әлі ештеңе жіберілген жоқ.", edit: "Түзетіп, қайта жіберу", remove: "Жою",
-      sign_in: "Кіру мерзімі өтті: шығысты жіберу үшін қайта кіріңіз.",
-      incident: "Оқиға", add_row: "Жол қосу", photo_by_odk: "Суреттерді ODK Collect арқылы жіберіңіз.",
-      opening: "Ашылу", voting: "Дауыс беру", closing: "Жабылу және санау",
-      not_assigned: "сіздің тапсырмаңыз емес", saved: "Шығысқа сақталды.",
-    },
-  };
+  /* The page's words in every language, from the server's translation catalogue (rendered
+     into the page, which the service worker keeps for offline use). */
+  const STRINGS = readStrings();
+  function readStrings() {
+    const node = document.getElementById("observe-strings");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
+  }
 
   const state = { lang: localStorage.getItem("pollwatch-lang") || root.dataset.lang || "en",
                   token: null, me: null, form: null, editing: null };
-  if (!STRINGS[state.lang]) state.lang = "en";
-  function t(name) { return (STRINGS[state.lang] || STRINGS.en)[name] || STRINGS.en[name] || name; }
+  if (!STRINGS[state.lang]) state.lang = STRINGS[root.dataset.lang] ? root.dataset.lang : "en";
+  function t(name) { return (STRINGS[state.lang] || {})[name] || (STRINGS.en || {})[name] || name; }
+
+  /* What is wrong with one answer, in the page's language: its code and label, and the kind of
+     problem; the server's own message when the kind is not known here. */
+  function problemText(error, definition) {
+    const phrase = ((STRINGS[state.lang] || {}).problems || {})[error.kind];
+    if (!phrase) return error.message;
+    const question = ((definition && definition.questions) || []).find(function (q) { return q.name === error.question; });
+    const name = question ? label(question.label, state.lang, error.question) : error.question;
+    const where = [error.code, name].filter(Boolean).join(" · ") + (error.row ? " (" + t("row") + " " + error.row + ")" : "");
+    return where + ": " + phrase;
+  }
 
   function el(tag, attributes, children) {
     const node = document.createElement(tag);
@@ -168,7 +145,8 @@
     document.getElementById("form-title").textContent = label(definition.name, state.lang, code) + " · " + station;
     const form = document.getElementById("report");
     state.renderer = renderForm(form, definition, state.lang,
-                                { stations: stationsOf(state.me), station: station, strings: STRINGS[state.lang] });
+                                { stations: stationsOf(state.me), station: station,
+                                  strings: STRINGS[state.lang] || STRINGS.en || {} });
     if (previous) state.renderer.fill(previous.body.answers);
     section.scrollIntoView({ block: "start" });
   }
@@ -199,6 +177,10 @@
   async function renderOutbox() {
     const list = document.getElementById("outbox");
     const items = await Outbox.all();
+    const definitions = {};  // the kept forms of rejected reports, to name their questions
+    for (const item of items) {
+      if (item.state === "rejected" && !(item.form in definitions)) definitions[item.form] = await Kept.get("form:" + item.form);
+    }
     list.textContent = "";
     if (!items.length) list.appendChild(el("li", { class: "muted", text: t("empty_outbox") }));
     items.forEach(function (item) {
@@ -211,8 +193,10 @@
         children.push(el("span", { class: "muted small", text: " (" + t("not_assigned") + ")" }));
       }
       if (item.state === "rejected") {
-        children.push(el("p", { class: "reason", text: item.reason || "" }));
-        const errors = (item.errors || []).map(function (e) { return el("li", { text: e.message }); });
+        const errors = (item.errors || []).map(function (e) {
+          return el("li", { text: problemText(e, definitions[item.form]), title: e.message });
+        });
+        children.push(el("p", { class: "reason", text: errors.length ? t("fix_and_resend") : (item.reason || "") }));
         if (errors.length) children.push(el("ul", { class: "small" }, errors));
         const edit = el("button", { type: "button", text: t("edit") });
         edit.addEventListener("click", function () { state.editing = item; openForm(item.form, item.station, item); });
@@ -244,6 +228,8 @@
       b.addEventListener("click", function () {
         state.lang = b.dataset.lang;
         localStorage.setItem("pollwatch-lang", state.lang);
+        // The other pages (and this one when it is next loaded) follow the choice.
+        document.cookie = root.dataset.langCookie + "=" + state.lang + ";path=/;max-age=31536000;samesite=lax";
         applyLanguage();
       });
     });

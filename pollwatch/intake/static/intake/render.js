@@ -151,10 +151,10 @@
     return node;
   }
 
-  function choiceInputs(q, id, lang, multiple) {
+  function choiceInputs(q, id, lang, multiple, strings) {
     const box = el("div", { class: "choices", role: multiple ? "group" : "radiogroup" });
     const choices = q.type === "yes_no" && !(q.choices || []).length
-      ? [{ name: "yes", label: { en: "Yes", ru: "Да", kk: "Иә" } }, { name: "no", label: { en: "No", ru: "Нет", kk: "Жоқ" } }]
+      ? [{ name: "yes", label: { [lang]: strings.yes, en: "Yes" } }, { name: "no", label: { [lang]: strings.no, en: "No" } }]
       : (q.choices || []);
     choices.forEach(function (choice, index) {
       const input = el("input", { type: multiple ? "checkbox" : "radio", name: id, value: choice.name,
@@ -179,8 +179,8 @@
     switch (q.type) {
       case "yes_no": case "select_one":
         if (q.choices_from || q.name === "station") return stationSelect(id, context.stations, context.station);
-        return choiceInputs(q, id, lang, false);
-      case "select_multiple": return choiceInputs(q, id, lang, true);
+        return choiceInputs(q, id, lang, false, context.strings);
+      case "select_multiple": return choiceInputs(q, id, lang, true, context.strings);
       case "integer": return el("input", { type: "number", id: id, name: id, inputmode: "numeric", step: "1",
                                            min: q.minimum, max: q.maximum });
       case "decimal": return el("input", { type: "number", id: id, name: id, inputmode: "decimal", step: "any",
