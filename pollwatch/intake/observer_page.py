@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pollwatch.accounts.access import assignments_for_observer
 from pollwatch.missions.models import Observer
@@ -32,7 +33,8 @@ def _strings() -> dict[str, str]:
         "queued": _("queued"), "sending": _("sending"), "sent": _("sent"), "rejected": _("rejected"),
         "online": _("Online: reports are sent at once."),
         "offline": _("Offline: reports wait in the outbox and are sent when you are back online."),
-        "empty_outbox": _("Nothing sent yet."), "edit": _("Edit and send again"), "remove": _("Remove"),
+        "empty_outbox": _("Nothing sent yet."), "edit": _("Edit and send again"),
+        "remove": pgettext("a report in the outbox", "Remove"),
         "sign_in": _("Your sign-in has expired: sign in again to send the outbox."),
         "incident": _("Incident"), "add_row": _("Add a row"),
         "photo_by_odk": _("Photos: send them with ODK Collect."),

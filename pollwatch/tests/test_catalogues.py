@@ -97,3 +97,24 @@ def test_a_string_has_one_translation_across_apps():
             seen[(language_of(path), entry.key, entry.msgid_plural)][_name(path)] = tuple(entry.translations)
     differing = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
     assert not differing, "\n".join(f"{key}: {found}" for key, found in list(differing.items())[:10])
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_pages_get_the_catalogues_translation_not_djangos(language):
+    """Django's own apps come first in INSTALLED_APPS, so their catalogues win for a string
+    they also translate ("Change", "Filter"...): such strings need a context of ours."""
+    from django.utils import translation
+
+    shadowed = []
+    with translation.override(language):
+        for path in CATALOGUES:
+            if language_of(path) != language:
+                continue
+            for entry in read_po(path)[1]:
+                if entry.msgid_plural is not None:
+                    continue
+                served = (translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt is not None
+                          else translation.gettext(entry.msgid))
+                if served != entry.msgstr:
+                    shadowed.append((entry.msgid, entry.msgstr, served))
+    assert not shadowed, shadowed
