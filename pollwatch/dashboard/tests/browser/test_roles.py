@@ -43,7 +43,8 @@ def test_observer_signs_in_with_the_code_the_coordinator_issues(browser, live_se
     phone = browser.new_context(viewport=PHONE, locale="ru-RU")
     page = phone.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
-    page.click("text=Observers: sign in with the code from your coordinator")
+    # The phone asks for Russian, so the sign-in page speaks Russian.
+    page.click("text=Наблюдателям: войдите по коду, полученному от координатора")
     page.fill("#identifier", "+7 701 123 45 01")
     page.fill("#code", code)
     page.click("main button[type=submit]")
