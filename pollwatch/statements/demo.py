@@ -22,17 +22,17 @@ from . import services
 from .template import NEGATIVE, assessment_question
 
 SUMMARY = {
-    "en": ("Election day was calm and well organised in most of the polling stations observed. "
-           "Voting was assessed negatively in {voting}; counting was assessed negatively in "
+    "en": ("Voting was calm and orderly in most of the polling stations observed; it was assessed "
+           "negatively in {voting}. The count was assessed far more critically: negatively in "
            "{counting}, mostly because procedures were not followed.\n\n"
            "- The mission observed the opening, voting, counting and tabulation.\n"
            "- Its figures are shares of observations; each gives its base."),
-    "ru": ("День голосования прошёл спокойно и был хорошо организован на большинстве избирательных "
-           "участков, где велось наблюдение. Голосование оценено отрицательно в {voting}; подсчёт "
-           "голосов оценён отрицательно в {counting}, в основном из-за несоблюдения процедур."),
-    "kk": ("Сайлау күні бақыланған сайлау учаскелерінің көбінде тыныш және жақсы ұйымдастырылған "
-           "түрде өтті. Дауыс беру теріс бағаланды: {voting}; дауыстарды санау теріс бағаланды: "
-           "{counting}."),
+    "ru": ("Голосование на большинстве участков, где велось наблюдение, прошло спокойно и "
+           "упорядоченно; оно оценено отрицательно в {voting}. Подсчёт голосов оценён гораздо "
+           "критичнее: отрицательно в {counting}, в основном из-за несоблюдения процедур."),
+    "kk": ("Бақыланған учаскелердің көбінде дауыс беру тыныш әрі ретімен өтті; ол теріс "
+           "бағаланды: {voting}. Дауыстарды санау әлдеқайда сынмен бағаланды, теріс бағалар: "
+           "{counting}, негізінен рәсімдер сақталмағандықтан."),
 }
 BACKGROUND = {
     "en": ("Early elections to the Majilis and the maslikhats were held on 19 March 2023 under a mixed "
