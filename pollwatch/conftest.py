@@ -7,6 +7,19 @@ without Django.
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request through LocaleMiddleware leaves its language active in the thread; without
+    this, a test that asks for a Kazakh page would make the next test's messages Kazakh."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @pytest.fixture
 def world(db, settings, tmp_path):
     from pollwatch.factories import build_world
