@@ -164,6 +164,8 @@ if TESTING:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "pollwatch" / "locale"]
+#: Kazakh date and number formats, which Django does not ship (pollwatch/formats/kk).
+FORMAT_MODULE_PATH = ["pollwatch.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
