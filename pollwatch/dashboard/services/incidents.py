@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from pollwatch.accounts import audit
+from pollwatch.checklists.templates_builtin import CATEGORY_LABELS
 from pollwatch.missions.models import Mission
 from pollwatch.submissions import incidents as follow
 from pollwatch.submissions.models import Incident, IncidentEvent
@@ -52,6 +53,11 @@ class Board:
     categories: list[dict[str, str]]
     filters: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Category code -> its label in the page's language."""
+        return {c["code"]: c["label"] for c in self.categories}
+
 
 def incidents_of(mission: Mission, *, severity: str = "", region: str = "",
                  category: str = "", status: str = "") -> QuerySet[Incident]:
@@ -68,13 +74,24 @@ def incidents_of(mission: Mission, *, severity: str = "", region: str = "",
     return query
 
 
+def category_label(code: str, label: str = "") -> str:
+    """A category's name in the active language: the built-in taxonomy's own translation, else
+    the label the mission gave it, else its code."""
+    names = CATEGORY_LABELS.get(code)
+    if names:
+        return names.get((get_language() or "en")[:2]) or names["en"]
+    return label or code
+
+
 def categories_of(mission: Mission) -> list[dict[str, str]]:
-    """The mission's taxonomy, plus any category reports used that it does not list."""
-    known = [dict(c) for c in (mission.incident_categories or [])]
-    codes = {c.get("code") for c in known}
+    """The mission's taxonomy, plus any category reports used that it does not list, each with
+    its label in the active language."""
+    known = [{"code": str(c.get("code")), "label": category_label(str(c.get("code")), c.get("label", ""))}
+             for c in (mission.incident_categories or [])]
+    codes = {c["code"] for c in known}
     used = (Incident.objects.filter(mission=mission).exclude(category__in=codes)
             .values_list("category", flat=True).distinct())
-    return known + [{"code": code, "label": code} for code in used if code]
+    return known + [{"code": code, "label": category_label(code)} for code in used if code]
 
 
 def incident_board(mission: Mission, *, severity: str = "", region: str = "",

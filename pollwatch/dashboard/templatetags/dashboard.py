@@ -72,6 +72,20 @@ def get(mapping, key):
 
 
 @register.filter
+def category_name(incident) -> str:
+    """An incident's category in the page's language (its mission's label for its own codes)."""
+    from pollwatch.checklists.templates_builtin import CATEGORY_LABELS
+    from pollwatch.dashboard.services.incidents import category_label
+
+    if not incident.category:
+        return "–"
+    if incident.category in CATEGORY_LABELS:  # no need to read the mission
+        return category_label(incident.category)
+    given = {c.get("code"): c.get("label", "") for c in (incident.mission.incident_categories or [])}
+    return category_label(incident.category, given.get(incident.category, ""))
+
+
+@register.filter
 def get_count(item, state: str) -> int:
     """``item.count(state)`` (a region's or a result's count of one state)."""
     return item.count(state)

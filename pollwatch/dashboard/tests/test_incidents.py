@@ -75,3 +75,15 @@ def test_board_page_queries_do_not_grow(world, login, django_assert_max_num_quer
         page = client.get(reverse("dashboard:incidents", args=["alpha"]))
     assert page.status_code == 200
     assert page.context["board"].total == 40
+
+
+def test_board_and_incident_page_name_the_category_in_the_pages_language(world, login):
+    item = incident(world, category="counting")
+    incident(world, category="ballot-theft")  # a code the mission's taxonomy does not list
+    client = login(world.alice)
+
+    board_page = client.get(reverse("dashboard:incidents", args=["alpha"]), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Подсчёт и итоги</a></h3>" in board_page.content.decode()
+    assert "ballot-theft</a></h3>" in board_page.content.decode()
+    detail = client.get(reverse("dashboard:incident", args=["alpha", item.pk]), HTTP_ACCEPT_LANGUAGE="kk")
+    assert "Санау және қорытындылар</h1>" in detail.content.decode()
