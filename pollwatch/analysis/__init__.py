@@ -8,8 +8,8 @@ call it with plain dicts and arrays. Every function returns a named result with 
 - protocols: :func:`check_protocols`, :func:`check_protocol`, :class:`Equation`
 - quick count: :func:`sample_size`, :func:`design_sample`, :func:`quick_count`
 - forensics: :func:`forensics_report` and its parts (:func:`fingerprint`,
-  :func:`integer_percentages`, :func:`last_digit_test`, :func:`second_digit_test`,
-  :func:`regional_outliers`), :func:`save_figures`
+  :func:`integer_percentages`, :func:`last_digit_test`, :func:`second_digit_test` with
+  :func:`benford_second_digit`, :func:`regional_outliers`), :func:`save_figures`
 - data: :class:`StationResults`, :class:`StationFrame`, :func:`simulate_election`
 """
 
@@ -18,6 +18,7 @@ from ._io import StationFrame, StationResults
 from .forensics import (
     BENFORD_SECOND_DIGIT,
     BENFORD_SECOND_MEAN,
+    BenfordSecondDigit,
     Fingerprint,
     ForensicsReport,
     IntegerPercentages,
@@ -26,6 +27,7 @@ from .forensics import (
     Outlier,
     RegionScreen,
     SecondDigitTest,
+    benford_second_digit,
     fingerprint,
     forensics_report,
     integer_percentages,
@@ -73,6 +75,7 @@ from .simulate import SimulatedElection, simulate_election
 __all__ = [
     "BENFORD_SECOND_DIGIT",
     "BENFORD_SECOND_MEAN",
+    "BenfordSecondDigit",
     "DEFAULT_EQUATIONS",
     "METHODS",
     "PROTOCOL_FIELDS",
@@ -111,6 +114,7 @@ __all__ = [
     "allocate_parallel",
     "allocate_plurality",
     "allocate_seats",
+    "benford_second_digit",
     "check_protocol",
     "check_protocols",
     "design_sample",

@@ -538,10 +538,16 @@ def _forensics(args: argparse.Namespace, out: TextIO) -> int:
             f"p = {ld.p_value:.2g}, n = {ld.n:,}\n"
         )
         out.write(
-            f"second digits: mean {sd.mean:.3f} (Benford 4.187), p = {sd.p_value:.2g}; "
-            f"chi2 = {sd.chi2:.1f}, p = {sd.chi2_p_value:.2g}, n = {sd.n:,} "
-            "(descriptive: honest counts need not follow Benford)\n"
+            f"second digits (counts expected >= {sd.min_expected:g}, against the binomial null): "
+            f"mean {sd.mean:.3f} (expected {sd.expected_mean:.3f}), p = {sd.p_value:.2g}; "
+            f"chi2 = {sd.chi2:.1f} ({sd.df} d.f.), p = {sd.chi2_p_value:.2g}, n = {sd.n:,}\n"
         )
+        if sd.benford is not None:
+            b = sd.benford
+            out.write(
+                f"  against Benford's law (descriptive: honest counts need not follow it): "
+                f"mean {b.mean:.3f} (Benford 4.187), chi2 = {b.chi2:.1f}, n = {b.n:,}\n"
+            )
     fp = report.fingerprint
     out.write(
         f"\nfingerprint: {_pct(fp.corner_share)} of voters at stations with turnout and "

@@ -1,5 +1,6 @@
-"""Digit tests: uniform last digits (Beber and Scacco 2012) and Benford's second digit
-(Mebane 2006)."""
+"""Last digits of vote counts should be uniform (Beber and Scacco 2012).
+
+The second-digit test is in :mod:`.second_digit`."""
 
 from __future__ import annotations
 
@@ -15,17 +16,6 @@ from ._common import (
     IntArray,
     finite_or_none,
 )
-
-BENFORD_SECOND_DIGIT: FloatArray = np.array(
-    [sum(np.log10(1 + 1 / (10 * k + d)) for k in range(1, 10)) for d in range(10)]
-)
-"""Benford's law for the second digit: P(d) = sum over k=1..9 of log10(1 + 1/(10k + d))."""
-
-BENFORD_SECOND_MEAN = float(np.arange(10) @ BENFORD_SECOND_DIGIT)
-"""Mean second digit under Benford's law, 4.187 (Mebane 2006)."""
-
-BENFORD_SECOND_SD = float(np.sqrt((np.arange(10) ** 2) @ BENFORD_SECOND_DIGIT - BENFORD_SECOND_MEAN**2))
-"""Standard deviation of one second digit under Benford's law, 2.877."""
 
 
 @dataclass(frozen=True)
@@ -121,104 +111,6 @@ def last_digit_test(
     if basis.shape != values.shape:
         raise ValueError("expected must have the shape of counts")
     return _last_digit(values[basis >= min_count], min_count)
-
-
-@dataclass(frozen=True)
-class SecondDigitTest:
-    """Second digits against Benford's law: mean test and chi-square.
-
-    Attributes
-    ----------
-    mean : float
-        Mean second digit of the counts tested.
-    z, p_value : float
-        :math:`(\\bar d - 4.187) / (\\sigma_B / \\sqrt{n})` and its two-sided p-value.
-    chi2, chi2_p_value : float
-        Pearson's statistic against the Benford second-digit frequencies (9 d.f.).
-    n : int
-        Counts tested (those of 10 or more).
-    counts : tuple of int
-        Counts with second digit 0 ... 9.
-    """
-
-    mean: float
-    z: float
-    p_value: float
-    chi2: float
-    chi2_p_value: float
-    n: int
-    counts: tuple[int, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"mean", "p_value", "z", "expected_mean", "chi2", "chi2_p_value", "n",
-        "counts"}``."""
-        return {
-            "mean": finite_or_none(self.mean),
-            "p_value": finite_or_none(self.p_value),
-            "z": finite_or_none(self.z),
-            "expected_mean": BENFORD_SECOND_MEAN,
-            "chi2": finite_or_none(self.chi2),
-            "chi2_p_value": finite_or_none(self.chi2_p_value),
-            "n": self.n,
-            "counts": list(self.counts),
-        }
-
-
-def _second_digits(values: IntArray) -> IntArray:
-    kept = values[values >= 10]
-    powers = 10 ** np.arange(1, 19, dtype=np.int64)
-    digits = np.searchsorted(powers, kept, side="right")  # number of digits - 1
-    return np.asarray((kept // (powers[digits - 1] // 10)) % 10, dtype=np.int64)
-
-
-def second_digit_test(counts: npt.ArrayLike) -> SecondDigitTest:
-    r"""Test the second digits of vote counts against Benford's law (Mebane 2006).
-
-    Benford's second-digit frequencies are
-    :math:`p_d = \sum_{k=1}^{9} \log_{10}\bigl(1 + 1/(10k + d)\bigr)`, with mean
-    :math:`\mu_B = 4.187` and standard deviation :math:`\sigma_B = 2.877`. The mean test uses
-    the normal approximation :math:`z = (\bar d - \mu_B) \sqrt{n} / \sigma_B`; the
-    chi-square compares the ten frequencies (9 d.f.). Counts below 10 have no second digit.
-
-    Honest counts need not follow Benford's law (Deckert, Myagkov and Ordeshook 2011):
-    with many stations of similar size the test rejects without any manipulation, so read
-    it as a description, not as evidence.
-
-    Parameters
-    ----------
-    counts : array_like of int
-        Vote counts (any shape).
-
-    Returns
-    -------
-    SecondDigitTest
-
-    References
-    ----------
-    .. [1] W. R. Mebane, "Election forensics: vote counts and Benford's law", Summer
-       Meeting of the Political Methodology Society, 2006.
-    .. [2] J. Deckert, M. Myagkov and P. C. Ordeshook, "Benford's law and the detection of
-       election fraud", *Political Analysis* 19 (2011) 245-268.
-    """
-    digits = _second_digits(np.asarray(counts, dtype=np.int64).ravel())
-    n = int(digits.size)
-    frequencies = np.bincount(digits, minlength=10)
-    if n == 0:
-        nan = float("nan")
-        return SecondDigitTest(nan, nan, nan, nan, nan, 0, tuple(frequencies.tolist()))
-    mean = float(digits.mean())
-    z = (mean - BENFORD_SECOND_MEAN) * np.sqrt(n) / BENFORD_SECOND_SD
-    expected = n * BENFORD_SECOND_DIGIT
-    chi2 = float(((frequencies - expected) ** 2 / expected).sum())
-    return SecondDigitTest(
-        mean,
-        float(z),
-        float(2 * stats.norm.sf(abs(z))),
-        chi2,
-        float(stats.chi2.sf(chi2, 9)),
-        n,
-        tuple(int(c) for c in frequencies),
-    )
 
 
 def _region_last_digits(

@@ -22,11 +22,9 @@ from ._common import (
 )
 from .digits import (
     LastDigitTest,
-    SecondDigitTest,
     _expected_counts,
     _region_last_digits,
     last_digit_test,
-    second_digit_test,
 )
 from .fingerprint import Fingerprint, _fingerprint
 from .integers import (
@@ -37,6 +35,7 @@ from .integers import (
     _IntegerStations,
     _region_integer_tests,
 )
+from .second_digit import SECOND_DIGIT_MIN_EXPECTED, SecondDigitTest, second_digit_test
 
 ROBUST_Z = 3.5
 """Modified z-score beyond which a station is an outlier (Iglewicz and Hoaglin 1993)."""
@@ -341,6 +340,7 @@ def forensics_report(
     simulations: int = 0,
     seed: int | None = None,
     last_digit_min: int = 100,
+    second_digit_min: float = SECOND_DIGIT_MIN_EXPECTED,
     outlier_threshold: float = ROBUST_Z,
     min_region_stations: int = 10,
     bins: int = 100,
@@ -351,7 +351,9 @@ def forensics_report(
     """Run every screen and rank regions and stations.
 
     The national tests are :func:`integer_percentages`, :func:`last_digit_test` and
-    :func:`second_digit_test` (over the votes of every choice), the :func:`fingerprint`,
+    :func:`second_digit_test` (over the votes of every choice, against the binomial null of
+    each count out of the station's valid votes; its ``benford`` part compares every count
+    of 10 or more with Benford's law, as a description), the :func:`fingerprint`,
     and the outliers of :func:`regional_outliers`. Each region gets the integer-percentage
     test (exact null, stations of the region) and the last-digit test on its own counts;
     a test fires for a region when its p-value, Bonferroni-adjusted for the number of
@@ -368,6 +370,8 @@ def forensics_report(
         As for :func:`integer_percentages`.
     last_digit_min : int
         As `min_count` of :func:`last_digit_test`.
+    second_digit_min : float
+        As `min_expected` of :func:`second_digit_test` (50).
     outlier_threshold, min_region_stations
         As for :func:`regional_outliers`.
     bins : int
@@ -431,7 +435,13 @@ def forensics_report(
         last_digit=(
             last_digit_test(results.votes, expected=expected, min_count=last_digit_min) if digits else None
         ),
-        second_digit=second_digit_test(results.votes) if digits else None,
+        second_digit=(
+            second_digit_test(
+                results.votes, results.valid[:, None], expected=expected, min_expected=second_digit_min
+            )
+            if digits
+            else None
+        ),
         fingerprint=Fingerprint(
             fp.counts, fp.edges, fp.corner_share, fp.centre, fp.smear_stations, fp.smear_share, smear
         ),

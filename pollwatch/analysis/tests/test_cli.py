@@ -253,10 +253,13 @@ def test_forensics_text_json_and_figures(tmp_path):
     code, out, _ = run("forensics", results, "--limit", "3")
     assert code == 0
     assert "leader UR" in out and "Город Москва" in out
+    assert "second digits (counts expected >= 50, against the binomial null)" in out
+    assert "against Benford's law (descriptive" in out
     code, out, _ = run("forensics", results, "--json", "--figures", str(tmp_path / "fig"))
     data = json.loads(out)
     assert code == 0
     assert data["integer_percentages"]["either"]["p_value"] < 1e-4
+    assert data["second_digit"]["null"] == "binomial" and data["second_digit"]["benford"]["descriptive"]
     assert {Path(p).name for p in data["figures"]} == {"fingerprint.png", "percentages.png"}
     assert (tmp_path / "fig" / "fingerprint.png").exists()
 

@@ -100,8 +100,11 @@ def _build(mission: Mission, contest: Contest) -> ForensicsView:
                for f in check.flagged]
     leader = report["leader"]
     leader_name = dict(contest.choices.values_list("code", "name")).get(leader, leader)
+    # The page compares second digits with Benford's law (descriptive); the calibrated test
+    # against the binomial null is in the analysis report and the CLI.
+    benford = (report["second_digit"] or {}).get("benford")
     return ForensicsView(check.note, report["stations"], leader_name, report["integer_percentages"],
-                         report["last_digit"], report["second_digit"], report["fingerprint"],
+                         report["last_digit"], benford, report["fingerprint"],
                          report["histograms"], regions, flagged, report["outliers_total"], report["alpha"],
                          report["notes"])
 
