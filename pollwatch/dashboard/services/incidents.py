@@ -8,6 +8,7 @@ The follow-up itself (review, verify, escalate, acknowledge, close) is the submi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
@@ -53,7 +54,7 @@ class Board:
     categories: list[dict[str, str]]
     filters: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         """Category code -> its label in the page's language."""
         return {c["code"]: c["label"] for c in self.categories}
@@ -81,6 +82,18 @@ def category_label(code: str, label: str = "") -> str:
     if names:
         return names.get((get_language() or "en")[:2]) or names["en"]
     return label or code
+
+
+def category_of(incident: Incident) -> str:
+    """An incident's category in the active language (its mission's label for a code the
+    built-in taxonomy does not know)."""
+    code = incident.category
+    if not code:
+        return "–"
+    if code in CATEGORY_LABELS:  # no need to read the mission
+        return category_label(code)
+    given = {c.get("code"): c.get("label", "") for c in (incident.mission.incident_categories or [])}
+    return category_label(code, given.get(code, ""))
 
 
 def categories_of(mission: Mission) -> list[dict[str, str]]:

@@ -73,16 +73,10 @@ def get(mapping, key):
 
 @register.filter
 def category_name(incident) -> str:
-    """An incident's category in the page's language (its mission's label for its own codes)."""
-    from pollwatch.checklists.templates_builtin import CATEGORY_LABELS
-    from pollwatch.dashboard.services.incidents import category_label
+    """An incident's category in the page's language."""
+    from pollwatch.dashboard.services.incidents import category_of
 
-    if not incident.category:
-        return "–"
-    if incident.category in CATEGORY_LABELS:  # no need to read the mission
-        return category_label(incident.category)
-    given = {c.get("code"): c.get("label", "") for c in (incident.mission.incident_categories or [])}
-    return category_label(incident.category, given.get(incident.category, ""))
+    return category_of(incident)
 
 
 @register.filter
