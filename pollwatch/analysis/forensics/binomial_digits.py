@@ -130,7 +130,7 @@ def binomial_second_digits(
         out[certain, second_digits(n[certain])] = 1.0
         out[~possible] = np.nan
         out[f] = sums
-        below, above = _window(p, size, tail, v >= 10)
+        below, above = _window(p, size, tail, (v >= 10) & (direct | _leaves_decade(v, p, size, scale, tail)))
         low = np.maximum(np.floor(v - below).astype(np.int64), -shift)
         high = np.minimum(np.ceil(v + above).astype(np.int64), size - shift)
         segments = [
@@ -150,6 +150,20 @@ def binomial_second_digits(
     return results[0], (results[1] if doubled else None)
 
 
+def _bernstein(p: FloatArray, size: IntArray, tail: float) -> FloatArray:
+    """Bernstein's half-width :math:`t \\sigma + t^2/3` of a Binomial(size, p) window."""
+    return np.asarray(tail * np.sqrt(size * p * (1 - p)) + tail**2 / 3)
+
+
+def _leaves_decade(v: IntArray, p: FloatArray, size: IntArray, scale: IntArray, tail: float) -> BoolArray:
+    """Whether Bernstein's window around `v` reaches out of the decade ``[10L, 100L)``.
+
+    Counts whose wide window stays inside need no refined window: the refined one is
+    narrower, so it stays inside too, and the Fourier sum is all there is."""
+    half = _bernstein(p, size, tail)
+    return np.asarray((v - half < 10 * scale) | (v + half > 100 * scale - 1))
+
+
 def _window(p: FloatArray, size: IntArray, tail: float, refine: BoolArray) -> tuple[FloatArray, FloatArray]:
     r"""How far below and above its mean a Binomial(size, p) draw goes, each side's mass
     beyond being below :math:`e^{-t^2/2}` (:math:`t` = `tail`).
@@ -160,12 +174,14 @@ def _window(p: FloatArray, size: IntArray, tail: float, refine: BoolArray) -> tu
     the best exponential bound): :math:`D` is convex, so the steps stay on the safe side.
     About :math:`t \sigma` for a symmetric binomial, where Bernstein adds :math:`t^2/3`.
 
-    Only the `refine` rows are refined: counts below 10, whose draws of 10 or more are a
-    far tail (1e-7 of the mass when the count is 1), keep Bernstein's wider window, so
-    that what is left out stays small beside that tail.
+    Only the `refine` rows are refined; the others keep Bernstein's wider window. Counts
+    below 10 keep it because their draws of 10 or more are a far tail (1e-7 of the mass when
+    the count is 1), and what is left out must stay small beside that tail; counts whose
+    Bernstein window stays inside their decade keep it because no value sum needs their
+    window's edges (:func:`_leaves_decade`).
     """
     q = 1 - p
-    bernstein = tail * np.sqrt(size * p * q) + tail**2 / 3
+    bernstein = _bernstein(p, size, tail)
     rows = np.flatnonzero(refine & (p > 0) & (p < 1))
     pr, qr, nr = p[rows], q[rows], size[rows]
     sides = []
