@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -406,22 +407,31 @@ def forensics_report(
     turnout = np.divide(ballots, registered, out=np.full(n, np.nan), where=registered > 0)
     share = np.divide(lead, ballots, out=np.full(n, np.nan), where=ballots > 0)
     usable = np.isfinite(turnout) & np.isfinite(share)
-    fp = _fingerprint(turnout[usable], share[usable], registered[usable].astype(float), bins, 0.999)
-    smear = np.zeros(n, dtype=bool)
-    smear[usable] = fp.smear
-    per = (
-        _integer_stations(registered, ballots, lead, decimals, min_registered, include_bounds)
-        if integers
-        else None
-    )
-    national_integer = _integer_tests(per, simulations, seed) if per is not None else None
     expected = _expected_counts(results.votes, results.valid, codes, region_names.size)
-    stations = _Stations(
-        results, name, registered, lead, codes, region_names, turnout, share, usable,
-        *_robust_scores(turnout, share, codes, region_names.size, min_region_stations),
-        smear, per, ballots > registered,
-    )  # fmt: skip
-    flagged = stations.flagged(outlier_threshold)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        # The digit tests are numpy work, which mostly runs without the GIL: on a machine of
+        # two cores or more they run beside the station screens, and cost little wall time.
+        pending = (
+            worker.submit(_digit_tests, results, expected, last_digit_min, second_digit_min)
+            if digits
+            else None
+        )
+        fp = _fingerprint(turnout[usable], share[usable], registered[usable].astype(float), bins, 0.999)
+        smear = np.zeros(n, dtype=bool)
+        smear[usable] = fp.smear
+        per = (
+            _integer_stations(registered, ballots, lead, decimals, min_registered, include_bounds)
+            if integers
+            else None
+        )
+        national_integer = _integer_tests(per, simulations, seed) if per is not None else None
+        stations = _Stations(
+            results, name, registered, lead, codes, region_names, turnout, share, usable,
+            *_robust_scores(turnout, share, codes, region_names.size, min_region_stations),
+            smear, per, ballots > registered,
+        )  # fmt: skip
+        flagged = stations.flagged(outlier_threshold)
+    last_digit, second_digit = pending.result() if pending is not None else (None, None)
     notes = []
     if (~usable).any():
         notes.append(
@@ -432,16 +442,8 @@ def forensics_report(
         stations=n,
         leader=name,
         integer_percentages=national_integer,
-        last_digit=(
-            last_digit_test(results.votes, expected=expected, min_count=last_digit_min) if digits else None
-        ),
-        second_digit=(
-            second_digit_test(
-                results.votes, results.valid[:, None], expected=expected, min_expected=second_digit_min
-            )
-            if digits
-            else None
-        ),
+        last_digit=last_digit,
+        second_digit=second_digit,
         fingerprint=Fingerprint(
             fp.counts, fp.edges, fp.corner_share, fp.centre, fp.smear_stations, fp.smear_share, smear
         ),
@@ -450,6 +452,18 @@ def forensics_report(
         histograms={"turnout": _histogram(turnout[usable]), "leader": _histogram(share[usable])},
         alpha=alpha,
         notes=tuple(notes),
+    )
+
+
+def _digit_tests(
+    results: StationResults, expected: FloatArray, last_digit_min: int, second_digit_min: float
+) -> tuple[LastDigitTest, SecondDigitTest]:
+    """The national last-digit and second-digit tests of :func:`forensics_report`."""
+    return (
+        last_digit_test(results.votes, expected=expected, min_count=last_digit_min),
+        second_digit_test(
+            results.votes, results.valid[:, None], expected=expected, min_expected=second_digit_min
+        ),
     )
 
 
