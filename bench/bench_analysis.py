@@ -6,7 +6,8 @@ Prints:
 - quick count over a 10,000-station sample (target 0.2 s) and seat allocation for 1,000
   districts;
 - the quick-count interval coverage over 1,000 simulated samples (target 93-97 %);
-- how often each forensic test fires at the 1 % level on honest simulated elections, and
+- how often each forensic test fires at the 1 % level on honest simulated elections (the
+  last-digit test alone over 10,000 of them), and
   the precision and recall of the outlier list when 5 % of stations are stuffed;
 - the real Russian station results when present (the folder in $POLLWATCH_ELECTION_DATA,
   by default ../shared/data next to the repository): the integer-percentage excess next to
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from pollwatch.analysis import (
     StationFrame,
@@ -35,6 +37,7 @@ from pollwatch.analysis import (
     allocate_seats,
     design_sample,
     forensics_report,
+    last_digit_test,
     quick_count,
     second_digit_test,
     simulate_election,
@@ -225,6 +228,41 @@ def bench_false_alarms(elections: int, stations: int) -> None:
     print(f"  stations listed as outliers: {outliers / (elections * stations):.3%} of stations")
 
 
+def bench_last_digit_size(elections: int, stations: int) -> None:
+    """The last-digit test alone over many honest elections: its size needs more elections
+    than the full report can afford to tell 1 % from 1.5 %."""
+    print(f"\n# Last-digit test alone on {elections:,} honest simulated elections of {stations:,} stations")
+    p_values = np.empty(elections)
+    pooled = np.zeros(10)
+    tested = 0
+    for index in range(elections):
+        results = simulate_election(stations, regions=20, seed=100_000 + index).results
+        codes = np.unique(results.region, return_inverse=True)[1]
+        expected = _expected_counts(results.votes, results.valid, codes, int(codes.max()) + 1)
+        test = last_digit_test(results.votes, expected=expected)
+        p_values[index] = test.p_value
+        pooled += test.counts
+        tested += test.n
+    for level in (0.01, 0.05):
+        rate = float((p_values < level).mean())
+        sd = np.sqrt(level * (1 - level) / elections)
+        print(
+            f"  fires at the {level:.0%} level in {rate:.2%} of elections "
+            f"(95 % interval {rate - 1.96 * sd:.2%} to {rate + 1.96 * sd:.2%}; "
+            f"{verdict(rate <= level + 2.5 * sd)})"
+        )
+    uniform = np.random.default_rng(1).multinomial(tested // elections, [0.1] * 10, size=200_000)
+    mean = tested / elections / 10
+    reference = stats.chi2.sf(((uniform - mean) ** 2).sum(axis=1) / mean, 9)
+    print(
+        f"  Pearson's test on 200,000 draws of exactly uniform digits ({tested // elections:,} counts "
+        f"each): fires at 1 % in {(reference < 0.01).mean():.2%}"
+    )
+    chi2 = float(((pooled - tested / 10) ** 2).sum() / (tested / 10))
+    frequencies = ", ".join(f"{c / tested:.4f}" for c in pooled)
+    print(f"  the {tested:,} digits tested, pooled: {frequencies}; uniform, p = {stats.chi2.sf(chi2, 9):.2f}")
+
+
 def bench_stuffing(stations: int, seeds: int) -> None:
     print(f"\n# Ballot stuffing in 5 % of {stations:,} stations (20 regions), {seeds} elections each")
     print("stuffing adds ballots for the leader equal to a uniform share of the non-voters")
@@ -338,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_seats_speed()
     bench_coverage(200 if quick else 1000)
     bench_false_alarms(200 if quick else 1000, 5000)
+    bench_last_digit_size(1000 if quick else 10_000, 5000)
     bench_stuffing(20_000, 1 if quick else 3)
     bench_real_data(quick)
     return 0
