@@ -61,15 +61,24 @@ class ForensicsView:
     def has_report(self) -> bool:
         return self.fingerprint is not None
 
+    @property
+    def benford(self) -> dict[str, Any] | None:
+        """The second digits against Benford's law: a description, not a test."""
+        return (self.second_digit or {}).get("benford")
+
     def chart_data(self) -> dict[str, Any]:
-        """Digit counts against their expectation, and the 0.1 %-bin histograms (for Chart.js)."""
+        """Digit counts against their expectation, and the 0.1 %-bin histograms (for Chart.js).
+
+        The second digits tested are drawn against their expectation under the binomial null,
+        with Benford's frequencies for the same number of counts beside it."""
         last = self.last_digit or {}
         second = self.second_digit or {}
         n_last, n_second = int(last.get("n") or 0), int(second.get("n") or 0)
         return {
             "last_digit": {"observed": last.get("counts", []), "expected": [n_last / 10] * 10},
             "second_digit": {"observed": second.get("counts", []),
-                             "expected": [round(float(p) * n_second, 1) for p in BENFORD_SECOND_DIGIT]},
+                             "expected": [round(float(e), 1) for e in second.get("expected", [])],
+                             "benford": [round(float(p) * n_second, 1) for p in BENFORD_SECOND_DIGIT]},
             "turnout": self.histograms.get("turnout", []),
             "leader": self.histograms.get("leader_share", self.histograms.get("leader", [])),
         }
@@ -100,11 +109,8 @@ def _build(mission: Mission, contest: Contest) -> ForensicsView:
                for f in check.flagged]
     leader = report["leader"]
     leader_name = dict(contest.choices.values_list("code", "name")).get(leader, leader)
-    # The page compares second digits with Benford's law (descriptive); the calibrated test
-    # against the binomial null is in the analysis report and the CLI.
-    benford = (report["second_digit"] or {}).get("benford")
     return ForensicsView(check.note, report["stations"], leader_name, report["integer_percentages"],
-                         report["last_digit"], benford, report["fingerprint"],
+                         report["last_digit"], report["second_digit"], report["fingerprint"],
                          report["histograms"], regions, flagged, report["outliers_total"], report["alpha"],
                          report["notes"])
 
@@ -112,7 +118,7 @@ def _build(mission: Mission, contest: Contest) -> ForensicsView:
 def forensics_view(mission: Mission, contest: Contest) -> Computed:
     """The page's view of the screens (a :class:`ForensicsView` in ``.value``), cached by
     :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
-    key = f"dashboard:forensics:{mission.pk}:{contest.pk}"
+    key = f"dashboard:forensics:v2:{mission.pk}:{contest.pk}"  # v2: the calibrated second digits
     return cached_computation(key, data_version(mission, contest), lambda: _build(mission, contest))
 
 

@@ -67,6 +67,21 @@ def test_forensics_page_ranks_the_stuffed_station_and_links_it(world, login, ele
     assert len(view.fingerprint["counts"]) == view.fingerprint["bins"]
 
 
+def test_forensics_page_tests_second_digits_against_the_binomial_null(world, login, election):
+    response = login(world.anna).get(reverse("dashboard:forensics", args=["alpha"]))
+
+    second = response.context["view"].second_digit
+    assert second["null"] == "binomial" and second["n"] > 100
+    chart = response.context["charts"]["second_digit"]
+    assert chart["observed"] == second["counts"]
+    assert sum(chart["expected"]) == pytest.approx(second["n"], abs=1)
+    assert sum(chart["benford"]) == pytest.approx(second["n"], abs=1)
+    assert chart["expected"] != chart["benford"]
+    page = response.content.decode()
+    assert f"{second['expected_mean']:.3f}" in page
+    assert "a description, not a test" in page
+
+
 def test_forensics_page_without_official_results_says_so(world, login):
     cache.clear()
     response = login(world.anna).get(reverse("dashboard:forensics", args=["alpha"]))

@@ -18,7 +18,8 @@ def chart_words() -> dict[str, str]:
     # xgettext:no-python-format
     return {"interval": _("95 % interval"), "estimate": _("Estimate"), "official": _("Official"),
             "share_axis": _("per cent of valid votes"), "observed": _("Observed"), "uniform": _("Uniform"),
-            "benford": _("Benford"), "stations": _("Stations"), "turnout_axis": _("turnout, %")}
+            "benford": _("Benford"), "binomial": _("Expected (binomial null)"), "stations": _("Stations"),
+            "turnout_axis": _("turnout, %")}
 
 
 def _contest(request, contests):

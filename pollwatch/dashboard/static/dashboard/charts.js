@@ -10,7 +10,7 @@
   }
   var W = Object.assign({ interval: "95 % interval", estimate: "Estimate", official: "Official",
     share_axis: "% of valid votes", observed: "Observed", uniform: "Uniform", benford: "Benford",
-    stations: "Stations", turnout_axis: "turnout, %" }, data("chart-words") || {});
+    binomial: "Expected (binomial null)", stations: "Stations", turnout_axis: "turnout, %" }, data("chart-words") || {});
 
   function quickCount() {
     var d = data("qc-data"), canvas = document.getElementById("qc-chart");
@@ -54,16 +54,22 @@
     canvas.dataset.drawn = "1";
   }
 
-  function bars(id, labels, observed, expected, expectedLabel) {
+  /* Observed counts as bars; the expectation as a line, and optionally a second, muted one. */
+  function bars(id, labels, observed, expected, expectedLabel, other, otherLabel) {
     var canvas = document.getElementById(id);
     if (!canvas || !observed || !observed.length) { return; }
+    var datasets = [
+      { type: "bar", label: W.observed, data: observed, backgroundColor: BRAND },
+      { type: "line", label: expectedLabel, data: expected, borderColor: BAD, pointStyle: "crossRot", pointRadius: 5, borderDash: [4, 3] }
+    ];
+    if (other && other.length) {
+      datasets.push({ type: "line", label: otherLabel, data: other, borderColor: MUTED, pointStyle: "circle", pointRadius: 3, borderDash: [2, 2] });
+    }
     new Chart(canvas, {
-      data: { labels: labels, datasets: [
-        { type: "bar", label: W.observed, data: observed, backgroundColor: BRAND },
-        { type: "line", label: expectedLabel, data: expected, borderColor: BAD, pointStyle: "crossRot", pointRadius: 5, borderDash: [4, 3] }
-      ] },
+      data: { labels: labels, datasets: datasets },
       options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { position: "bottom" } } }
     });
+    canvas.dataset.drawn = String(datasets.length);  /* how many series: read by the browser tests */
   }
 
   function forensics() {
@@ -71,7 +77,8 @@
     if (!d) { return; }
     var digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     bars("last-digit", digits, d.last_digit.observed, d.last_digit.expected, W.uniform);
-    bars("second-digit", digits, d.second_digit.observed, d.second_digit.expected, W.benford);
+    bars("second-digit", digits, d.second_digit.observed, d.second_digit.expected, W.binomial,
+      d.second_digit.benford, W.benford);
     var canvas = document.getElementById("turnout-hist");
     if (canvas && d.turnout.length) {
       var labels = d.turnout.map(function (_, i) { return (i / 10).toFixed(1); });

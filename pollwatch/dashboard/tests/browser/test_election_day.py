@@ -115,5 +115,6 @@ def test_analyst_opens_the_quick_count_and_forensics(browser, live_server, world
     assert page.locator("main table .state-inside").count() >= 1
     page.click("nav.mission-nav >> text=Forensics")
     page.wait_for_selector("#fingerprint[data-drawn='1']")
+    page.wait_for_selector("#second-digit[data-drawn='3']")  # observed, binomial null, Benford
     assert page.locator("main table a[href*='/stations/']").count() >= 1
     cache.clear()
