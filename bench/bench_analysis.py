@@ -7,7 +7,7 @@ Prints:
   districts;
 - the quick-count interval coverage over 1,000 simulated samples (target 93-97 %);
 - how often each forensic test fires at the 1 % level on honest simulated elections (the
-  last-digit test alone over 10,000 of them), and
+  last-digit and integer tests alone over 10,000 of them), and
   the precision and recall of the outlier list when 5 % of stations are stuffed;
 - the real Russian station results when present (the folder in $POLLWATCH_ELECTION_DATA,
   by default ../shared/data next to the repository): the integer-percentage excess next to
@@ -37,6 +37,7 @@ from pollwatch.analysis import (
     allocate_seats,
     design_sample,
     forensics_report,
+    integer_percentages,
     last_digit_test,
     quick_count,
     second_digit_test,
@@ -228,39 +229,47 @@ def bench_false_alarms(elections: int, stations: int) -> None:
     print(f"  stations listed as outliers: {outliers / (elections * stations):.3%} of stations")
 
 
-def bench_last_digit_size(elections: int, stations: int) -> None:
-    """The last-digit test alone over many honest elections: its size needs more elections
-    than the full report can afford to tell 1 % from 1.5 %."""
-    print(f"\n# Last-digit test alone on {elections:,} honest simulated elections of {stations:,} stations")
-    p_values = np.empty(elections)
+def bench_test_size(elections: int, stations: int) -> None:
+    """The cheap national tests alone over many honest elections: telling a 1 % size from
+    1.5 % needs more elections than the full report can afford (binomial sd 0.3 points at
+    1,000)."""
+    print(f"\n# Last-digit and integer tests alone: {elections:,} honest elections of {stations:,} stations")
+    p_values: dict[str, list[float]] = {"last digit": [], "turnout": [], "leader": [], "either": []}
     pooled = np.zeros(10)
-    tested = 0
     for index in range(elections):
         results = simulate_election(stations, regions=20, seed=100_000 + index).results
         codes = np.unique(results.region, return_inverse=True)[1]
         expected = _expected_counts(results.votes, results.valid, codes, int(codes.max()) + 1)
         test = last_digit_test(results.votes, expected=expected)
-        p_values[index] = test.p_value
+        integer = integer_percentages(results)
+        p_values["last digit"].append(test.p_value)
+        p_values["turnout"].append(integer.turnout.p_value)
+        p_values["leader"].append(integer.leader.p_value)
+        p_values["either"].append(integer.either.p_value)
         pooled += test.counts
-        tested += test.n
-    for level in (0.01, 0.05):
-        rate = float((p_values < level).mean())
-        sd = np.sqrt(level * (1 - level) / elections)
-        print(
-            f"  fires at the {level:.0%} level in {rate:.2%} of elections "
-            f"(95 % interval {rate - 1.96 * sd:.2%} to {rate + 1.96 * sd:.2%}; "
-            f"{verdict(rate <= level + 2.5 * sd)})"
-        )
-    uniform = np.random.default_rng(1).multinomial(tested // elections, [0.1] * 10, size=200_000)
-    mean = tested / elections / 10
-    reference = stats.chi2.sf(((uniform - mean) ** 2).sum(axis=1) / mean, 9)
+    print("share of elections where the test fires (95 % interval):")
+    for name, values in p_values.items():
+        rates = []
+        for level in (0.01, 0.05):
+            rate = float((np.asarray(values) < level).mean())
+            sd = np.sqrt(level * (1 - level) / elections)
+            rates.append(
+                f"at {level:.0%}: {rate:.2%} ({rate - 1.96 * sd:.2%}-{rate + 1.96 * sd:.2%}, "
+                f"{verdict(rate <= level + 2.5 * sd)})"
+            )
+        print(f"  {name:10s} " + "; ".join(rates))
+    tested = int(pooled.sum())
+    each = tested // elections
+    uniform = np.random.default_rng(1).multinomial(each, [0.1] * 10, size=200_000)
+    reference = stats.chi2.sf(((uniform - each / 10) ** 2).sum(axis=1) / (each / 10), 9)
     print(
-        f"  Pearson's test on 200,000 draws of exactly uniform digits ({tested // elections:,} counts "
-        f"each): fires at 1 % in {(reference < 0.01).mean():.2%}"
+        f"  Pearson's test on 200,000 draws of {each:,} exactly uniform digits (the counts an "
+        f"election tests): fires at 1 % in {(reference < 0.01).mean():.2%}"
     )
     chi2 = float(((pooled - tested / 10) ** 2).sum() / (tested / 10))
     frequencies = ", ".join(f"{c / tested:.4f}" for c in pooled)
-    print(f"  the {tested:,} digits tested, pooled: {frequencies}; uniform, p = {stats.chi2.sf(chi2, 9):.2f}")
+    p = stats.chi2.sf(chi2, 9)
+    print(f"  the {tested:,} last digits tested, pooled: {frequencies}; uniform: p = {p:.2f}")
 
 
 def bench_stuffing(stations: int, seeds: int) -> None:
@@ -376,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_seats_speed()
     bench_coverage(200 if quick else 1000)
     bench_false_alarms(200 if quick else 1000, 5000)
-    bench_last_digit_size(1000 if quick else 10_000, 5000)
+    bench_test_size(1000 if quick else 10_000, 5000)
     bench_stuffing(20_000, 1 if quick else 3)
     bench_real_data(quick)
     return 0
