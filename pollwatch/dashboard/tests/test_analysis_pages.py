@@ -87,7 +87,7 @@ def test_forensics_page_writes_its_figures_in_the_page_language(world, login, el
 
     page = response.content.decode()
     assert "Екінші цифр: орташа" in page
-    assert "Benford 4,187" in page and "4.187" not in page
+    assert "Бенфорд 4,187" in page and "4.187" not in page
 def test_forensics_page_without_official_results_says_so(world, login):
     cache.clear()
     response = login(world.anna).get(reverse("dashboard:forensics", args=["alpha"]))
