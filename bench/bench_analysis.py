@@ -13,7 +13,8 @@ Prints:
   by default ../shared/data next to the repository): the integer-percentage excess next to
   Kobak et al.'s figures, and the 2016 list seats.
 
-``--quick`` runs smaller versions of the simulation checks.
+``--quick`` runs smaller versions of the simulation checks. ``--size-only N`` runs only the
+size check of the last-digit and integer tests, over N elections (seeds from 100,000).
 """
 
 from __future__ import annotations
@@ -252,9 +253,10 @@ def bench_test_size(elections: int, stations: int) -> None:
         rates = []
         for level in (0.01, 0.05):
             rate = float((np.asarray(values) < level).mean())
-            sd = np.sqrt(level * (1 - level) / elections)
+            sd = np.sqrt(level * (1 - level) / elections)  # of the rate, were the size right
+            half = 1.96 * np.sqrt(max(rate * (1 - rate), 1e-12) / elections)
             rates.append(
-                f"at {level:.0%}: {rate:.2%} ({rate - 1.96 * sd:.2%}-{rate + 1.96 * sd:.2%}, "
+                f"at {level:.0%}: {rate:.2%} ({max(rate - half, 0):.2%}-{rate + half:.2%}, "
                 f"{verdict(rate <= level + 2.5 * sd)})"
             )
         print(f"  {name:10s} " + "; ".join(rates))
@@ -378,6 +380,9 @@ def bench_real_quickcount(results: StationResults) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     quick = "--quick" in args
+    if "--size-only" in args:
+        bench_test_size(int(args[args.index("--size-only") + 1]), 5000)
+        return 0
     np.seterr(all="ignore")
     bench_forensics_speed()
     bench_second_digit_speed()
