@@ -154,3 +154,22 @@ def test_report_uses_the_calibrated_test_and_keeps_benford_as_description():
     assert set(data) >= {"mean", "expected_mean", "p_value", "chi2", "chi2_p_value", "counts", "expected"}
     assert data["benford"]["descriptive"] is True
     assert data["benford"]["expected_mean"] == pytest.approx(4.187, abs=5e-4)
+
+
+def test_second_digit_null_shared_among_threads_equals_one_thread(monkeypatch):
+    from pollwatch.analysis.forensics import second_digit as module
+
+    results = simulate_election(20_000, regions=5, seed=11).results
+    assert results.region is not None
+    codes = np.unique(results.region, return_inverse=True)[1]
+    expected = _expected_counts(results.votes, results.valid, codes, 5)
+    monkeypatch.setattr(module, "_WORKERS", 1)
+    alone = second_digit_test(results.votes, results.valid[:, None], expected=expected)
+    monkeypatch.setattr(module, "_WORKERS", 3)
+    monkeypatch.setattr(module, "_ROWS_PER_WORKER", 1_000)
+    shared = second_digit_test(results.votes, results.valid[:, None], expected=expected)
+
+    assert shared.n == alone.n > 3_000
+    assert shared.expected == pytest.approx(alone.expected, rel=1e-12)
+    assert shared.z == pytest.approx(alone.z, rel=1e-9)
+    assert shared.chi2 == pytest.approx(alone.chi2, rel=1e-9)
