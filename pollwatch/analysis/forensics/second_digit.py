@@ -35,8 +35,10 @@ SECOND_DIGIT_MIN_EXPECTED = 50
 
 _DIGITS = np.arange(10, dtype=float)
 
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
-"""Threads that share the null's probabilities (numpy releases the GIL in their sums)."""
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+_WORKERS = max(1, min(4, _CORES))
+"""Threads that share the null's probabilities (numpy releases the GIL in their sums): the
+cores this process may use, at most four."""
 
 _ROWS_PER_WORKER = 50_000
 """Fewer distinct counts than this per thread are not worth a thread."""
