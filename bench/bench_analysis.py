@@ -14,7 +14,8 @@ Prints:
   Kobak et al.'s figures, and the 2016 list seats.
 
 ``--quick`` runs smaller versions of the simulation checks. ``--size-only N`` runs only the
-size check of the last-digit and integer tests, over N elections (seeds from 100,000).
+size check of the last-digit, integer and second-digit tests, over N elections (seeds from
+100,000; the second-digit test takes 0.1 s an election).
 """
 
 from __future__ import annotations
@@ -232,12 +233,15 @@ def bench_false_alarms(elections: int, stations: int) -> None:
     print(f"  stations listed as outliers: {outliers / (elections * stations):.3%} of stations")
 
 
-def bench_test_size(elections: int, stations: int) -> None:
-    """The cheap national tests alone over many honest elections: telling a 1 % size from
-    1.5 % needs more elections than the full report can afford (binomial sd 0.3 points at
-    1,000)."""
-    print(f"\n# Last-digit and integer tests alone: {elections:,} honest elections of {stations:,} stations")
+def bench_test_size(elections: int, stations: int, second_digits: bool = False) -> None:
+    """The national tests alone over many honest elections: telling a 1 % size from 1.5 %
+    needs more elections than the full report can afford (binomial sd 0.3 points at 1,000).
+    The second-digit test (0.1 s an election) only when `second_digits`."""
+    tests = "Last-digit, integer" + (" and second-digit" if second_digits else "") + " tests"
+    print(f"\n# {tests} alone: {elections:,} honest elections of {stations:,} stations")
     p_values: dict[str, list[float]] = {"last digit": [], "turnout": [], "leader": [], "either": []}
+    if second_digits:
+        p_values.update({"2nd mean": [], "2nd chi2": []})
     pooled = np.zeros(10)
     for index in range(elections):
         results = simulate_election(stations, regions=20, seed=100_000 + index).results
@@ -250,6 +254,12 @@ def bench_test_size(elections: int, stations: int) -> None:
         p_values["leader"].append(integer.leader.p_value)
         p_values["either"].append(integer.either.p_value)
         pooled += test.counts
+        if second_digits:
+            second = second_digit_test(
+                results.votes, results.valid[:, None], expected=expected, benford=False
+            )
+            p_values["2nd mean"].append(second.p_value)
+            p_values["2nd chi2"].append(second.chi2_p_value)
     print("share of elections where the test fires (95 % interval):")
     for name, values in p_values.items():
         rates = []
@@ -383,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     quick = "--quick" in args
     if "--size-only" in args:
-        bench_test_size(int(args[args.index("--size-only") + 1]), 5000)
+        bench_test_size(int(args[args.index("--size-only") + 1]), 5000, second_digits=True)
         return 0
     np.seterr(all="ignore")
     bench_forensics_speed()
