@@ -130,7 +130,8 @@ def binomial_second_digits(
         out[certain, second_digits(n[certain])] = 1.0
         out[~possible] = np.nan
         out[f] = sums
-        below, above = _window(p, size, tail, (v >= 10) & (direct | _leaves_decade(v, p, size, scale, tail)))
+        wide = _bernstein(p, size, tail)
+        below, above = _window(p, size, tail, wide, (v >= 10) & (direct | _leaves_decade(v, wide, scale)))
         low = np.maximum(np.floor(v - below).astype(np.int64), -shift)
         high = np.minimum(np.ceil(v + above).astype(np.int64), size - shift)
         segments = [
@@ -155,23 +156,25 @@ def _bernstein(p: FloatArray, size: IntArray, tail: float) -> FloatArray:
     return np.asarray(tail * np.sqrt(size * p * (1 - p)) + tail**2 / 3)
 
 
-def _leaves_decade(v: IntArray, p: FloatArray, size: IntArray, scale: IntArray, tail: float) -> BoolArray:
-    """Whether Bernstein's window around `v` reaches out of the decade ``[10L, 100L)``.
+def _leaves_decade(v: IntArray, half: FloatArray, scale: IntArray) -> BoolArray:
+    """Whether the window ``v +/- half`` (Bernstein's) reaches out of the decade ``[10L, 100L)``.
 
     Counts whose wide window stays inside need no refined window: the refined one is
     narrower, so it stays inside too, and the Fourier sum is all there is."""
-    half = _bernstein(p, size, tail)
     return np.asarray((v - half < 10 * scale) | (v + half > 100 * scale - 1))
 
 
-def _window(p: FloatArray, size: IntArray, tail: float, refine: BoolArray) -> tuple[FloatArray, FloatArray]:
+def _window(
+    p: FloatArray, size: IntArray, tail: float, bernstein: FloatArray, refine: BoolArray
+) -> tuple[FloatArray, FloatArray]:
     r"""How far below and above its mean a Binomial(size, p) draw goes, each side's mass
     beyond being below :math:`e^{-t^2/2}` (:math:`t` = `tail`).
 
     Chernoff's bound :math:`\Pr(X \ge Na) \le e^{-N D(a \| p)}` (and below), with
     :math:`D` the binary Kullback-Leibler divergence, solved for :math:`N D = t^2/2` by Newton
-    steps from Bernstein's :math:`t \sigma + t^2/3`, which :math:`D` bounds (Chernoff's is
-    the best exponential bound): :math:`D` is convex, so the steps stay on the safe side.
+    steps from Bernstein's :math:`t \sigma + t^2/3` (`bernstein`, from :func:`_bernstein`),
+    which :math:`D` bounds (Chernoff's is the best exponential bound): :math:`D` is convex,
+    so the steps stay on the safe side.
     About :math:`t \sigma` for a symmetric binomial, where Bernstein adds :math:`t^2/3`.
 
     Only the `refine` rows are refined; the others keep Bernstein's wider window. Counts
@@ -181,7 +184,6 @@ def _window(p: FloatArray, size: IntArray, tail: float, refine: BoolArray) -> tu
     window's edges (:func:`_leaves_decade`).
     """
     q = 1 - p
-    bernstein = _bernstein(p, size, tail)
     rows = np.flatnonzero(refine & (p > 0) & (p < 1))
     pr, qr, nr = p[rows], q[rows], size[rows]
     sides = []

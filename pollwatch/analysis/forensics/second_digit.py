@@ -36,7 +36,7 @@ SECOND_DIGIT_MIN_EXPECTED = 50
 _DIGITS = np.arange(10, dtype=float)
 
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-_WORKERS = max(1, min(4, _CORES))
+_WORKERS = min(4, _CORES)
 """Threads that share the null's probabilities (numpy releases the GIL in their sums): the
 cores this process may use, at most four."""
 
