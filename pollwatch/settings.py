@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "pollwatch.urls"
@@ -238,3 +239,51 @@ SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5)
 SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
 # The quick count and forensics pages recompute at most this often while reports arrive.
 DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
+
+# --- Security headers and HTTPS (docs/operations.md, docs/configuration.md) ---------------------
+#: Production: not the demo, not debug, not the tests. Its defaults pass `pollwatch check --deploy`.
+PRODUCTION = not (DEBUG or DEMO or TESTING)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS proxy that sets (and overwrites) this header on every request, e.g. X-Forwarded-Proto;
+# empty: requests are taken as they come (only right when clients reach pollwatch directly).
+SECURE_PROXY_SSL_HEADER_NAME = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else "")
+if SECURE_PROXY_SSL_HEADER_NAME:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + SECURE_PROXY_SSL_HEADER_NAME.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+# Content-Security-Policy (django-csp): scripts and style sheets from pollwatch's own static files
+# only, no eval, no inline script or event handler; style attributes are allowed (Leaflet and
+# Chart.js position elements with them), <style> elements are not (htmx's indicator style is off,
+# see base.html). Map tiles may come from MAP_TILES_URL's origin.
+_TILES_ORIGIN = _origin(os.environ.get("MAP_TILES_URL", ""))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *([_TILES_ORIGIN] if _TILES_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
