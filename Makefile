@@ -94,6 +94,8 @@ messages: python-deps
 screenshots: install chromium
 	POLLWATCH_TESTING=1 POLLWATCH_SCREENSHOTS=1 $(BIN)/pytest -q pollwatch/dashboard/tests/browser/test_screenshots.py
 
+# bench_faults (in bench/run.py's list) serves with `pollwatch serve` on PostgreSQL and kills
+# workers under load; run it alone with `$(PY) bench/run.py faults`.
 bench: install postgres
 	POLLWATCH_TESTING=1 $(PY) bench/run.py
 

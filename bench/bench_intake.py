@@ -70,7 +70,9 @@ def server_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"POLLWATCH_TESTING", "PYTEST_VERSION"}}
     env.update({"DATABASE_URL": PG_BENCH, "SECRET_KEY": "bench-" + "k" * 50, "DEBUG": "0",
                 "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "600",
-                "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pollwatch.settings"})
+                "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pollwatch.settings",
+                # Plain HTTP on 127.0.0.1, no TLS proxy in front (production would redirect).
+                "SECURE_SSL_REDIRECT": "0", "PYTHONPATH": str(ROOT)})
     return env
 
 
