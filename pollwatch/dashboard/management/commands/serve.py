@@ -11,6 +11,7 @@ for up to ``--graceful-timeout`` seconds.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -40,6 +41,41 @@ def gunicorn_options(options: dict) -> dict:
         # The master loaded Django; a connection it opened must not be shared by its forks.
         "pre_fork": _close_connections,
     }
+
+
+def warm_up() -> None:
+    """Do in the master what each worker would otherwise do on its first requests: import every
+    view and module the URLs lead to, compile the templates, load the translations. A fork then
+    inherits all of it, and a replaced worker answers its first request as fast as any."""
+    import importlib
+    import pkgutil
+
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    import pollwatch
+
+    skip = (".tests", ".migrations", ".management", ".demo", "conftest", "factories", "browsertest")
+    for module in pkgutil.walk_packages(pollwatch.__path__, "pollwatch."):
+        if not any(part in module.name for part in skip):
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # a module that cannot load here fails where it is used, as before
+                continue
+    get_resolver().url_patterns  # noqa: B018 (imports every URL module and its views)
+    for engine in engines.all():
+        for loader in engine.engine.template_loaders:
+            for directory in getattr(loader, "get_dirs", lambda: [])():
+                for path in Path(directory).rglob("*.html"):
+                    try:
+                        engine.get_template(str(path.relative_to(directory)))
+                    except (TemplateDoesNotExist, TemplateSyntaxError, UnicodeDecodeError):
+                        continue
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("pollwatch")
 
 
 def _close_connections(server, worker) -> None:
@@ -88,7 +124,9 @@ class Command(BaseCommand):
             def load(self):
                 from django.core.wsgi import get_wsgi_application
 
-                return get_wsgi_application()
+                application = get_wsgi_application()
+                warm_up()
+                return application
 
         application = Application()
         if options["check_config"]:
