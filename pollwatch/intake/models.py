@@ -37,6 +37,9 @@ class InboundReport(models.Model):
     observer = models.ForeignKey(Observer, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="inbound_reports")
     key = models.CharField(max_length=128, blank=True, db_index=True)
+    key_scope = models.CharField(max_length=160, blank=True, default="", help_text=_(
+        "Whose keys the key is unique among: sms (gateways' message ids), or the channel, "
+        "mission and sender of a client's key (see intake.services.key_scope)"))
     content_hash = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     payload = models.TextField(help_text=_("The body as received"))
@@ -61,9 +64,11 @@ class InboundReport(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["mission", "status"])]
         constraints = [
-            # One report per idempotency key. A refused report (same key, other content) is kept
-            # as a log entry beside the original, so it is left out of the constraint.
-            models.UniqueConstraint(fields=["key"], name="inbound_key_unique",
+            # One report per idempotency key of one sender (its scope: the gateways' ids, or the
+            # channel, mission and sender of a client's key), so nobody's key can block another
+            # sender's report. A refused report (same key, other content) is kept as a log entry
+            # beside the original, so it is left out of the constraint.
+            models.UniqueConstraint(fields=["key_scope", "key"], name="inbound_key_unique",
                                     condition=~models.Q(key="") & ~models.Q(status="refused")),
         ]
 

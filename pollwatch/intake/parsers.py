@@ -88,7 +88,9 @@ def find_correction_target(mission: Mission, *, pk: Any = None, key: str = "",
                            observer: Observer | None = None) -> Submission:
     query = Submission.objects.filter(mission=mission).select_related("form", "form_version",
                                                                        "station")
-    target = query.filter(pk=pk).first() if pk else query.filter(key=key).first()
+    if observer is not None:  # an observer finds only their own reports (nothing of others')
+        query = query.filter(observer=observer)
+    target = query.filter(pk=pk).first() if pk else query.filter(key=key).order_by("id").first()
     if target is None:
         raise Rejected("bad_correction", f"there is no submission {pk or key} to correct")
     if observer is not None and target.observer_id != observer.pk:

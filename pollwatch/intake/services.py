@@ -10,12 +10,17 @@ payload, sender, idempotency key, content hash) and hands it to :func:`receive`:
    accepted is inserted in quarantine with its reason instead. If processing fails for a reason
    nobody foresaw, the raw report is still stored, in quarantine, in a fresh transaction:
    nothing is dropped.
-3. The key is unique among reports (``inbound_key_unique``) and among a mission's submissions
-   (``submission_key_unique``). A second request with the same key, even at the same moment,
-   fails on that constraint (PostgreSQL makes it wait until the first commits); it is then
-   answered from the stored report: the same content (and the same sender) is a retry, answered
-   with the stored result, nothing stored but a retry count; other content is refused (409)
-   and logged as a report with status ``refused``.
+3. The key is unique within its scope (:func:`key_scope`) among reports
+   (``inbound_key_unique``) and among a mission's submissions (``submission_key_unique``). The
+   scope is ``sms`` for the gateways' message ids, and the channel, mission and sender for
+   keys a client chooses (an observer's app or ODK Collect, a partner's API key, a staff
+   member), so no sender's key can ever block another sender's report, and a client's key can
+   never equal a gateway's id. A second request with the same key in the same scope, even at
+   the same moment, fails on that constraint (PostgreSQL makes it wait until the first
+   commits); it is then answered from the stored report: the same content (and the same
+   sender) is a retry, answered with the stored result, nothing stored but a retry count;
+   other content is refused (409) and logged as a report with status ``refused``. A refusal
+   names nothing but the key the sender sent.
 
 A coordinator's :func:`reprocess_report` runs the same parse and validation on an edited
 payload; :func:`discard_report` closes a quarantined report with a reason.
@@ -40,7 +45,7 @@ from pollwatch.missions.models import Observer
 from pollwatch.submissions import rows
 from pollwatch.submissions import services as submission_services
 from pollwatch.submissions.errors import Rejected
-from pollwatch.submissions.models import Submission
+from pollwatch.submissions.models import Channel, Submission
 
 from .models import InboundReport
 
@@ -74,6 +79,23 @@ def content_hash(*parts: Any) -> str:
             data = json.dumps(part, sort_keys=True, separators=(",", ":"), default=str).encode()
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+#: Channels whose keys share one namespace per sender: an observer's app and the web page.
+_KEY_FAMILY = {Channel.WEB: Channel.API}
+
+
+def key_scope(report: InboundReport) -> str:
+    """Whose keys ``report``'s key is unique among: ``sms`` for the gateways' message ids
+    (which no client can choose), else the channel, the mission and the sender (the observer,
+    or the API key or account that sent it)."""
+    if report.channel == Channel.SMS:
+        return "sms"
+    family = _KEY_FAMILY.get(report.channel, report.channel)
+    sender = f"observer:{report.observer_id}" if report.observer_id else (report.sender or "")
+    if len(sender) > 100:
+        sender = "sha256:" + hashlib.sha256(sender.encode()).hexdigest()[:40]
+    return f"{family}:mission:{report.mission_id or 0}:{sender}"
 
 
 @dataclass
@@ -140,6 +162,7 @@ def receive(report: InboundReport) -> Received:
     """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring."""
     report.received_at = report.received_at or timezone.now()
     report.attempts = 1
+    report.key_scope = report.key_scope or key_scope(report)
     prepared = None
     try:
         prepared = _parse(report)
@@ -193,16 +216,16 @@ def _store_quarantined(report: InboundReport) -> Received:
 
 def _answer_repeated_key(report: InboundReport) -> Received:
     """A report whose key is taken: a retry gets the stored result, other content a refusal."""
-    existing = (InboundReport.objects.filter(key=report.key).exclude(status=Status.REFUSED)
-                .order_by("id").first())
+    existing = (InboundReport.objects.filter(key_scope=report.key_scope, key=report.key)
+                .exclude(status=Status.REFUSED).order_by("id").first())
     if existing is not None and existing.content_hash == report.content_hash:
         InboundReport.objects.filter(pk=existing.pk).update(retries=F("retries") + 1,
                                                             last_retry_at=timezone.now())
         return Received.of(existing, replayed=True)
-    where = f"report #{existing.pk}" if existing else "an existing submission"
     report.status = Status.REFUSED
-    report.reason = (f"The key {report.key} was already used for other content ({where}); "
-                     "a retry must resend exactly the same report, a new report needs a new key.")
+    # Only the key the sender sent: nothing of the stored report (its id, sender or content).
+    report.reason = (f"The key {report.key} was already used for other content; a retry must "
+                     "resend exactly the same report, a new report needs a new key.")
     report.errors = []
     report.meta = {**(report.meta or {}), "rejection": "key_reused",
                    "original": existing.pk if existing else None}
