@@ -238,3 +238,5 @@ SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5)
 SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
 # The quick count and forensics pages recompute at most this often while reports arrive.
 DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
+# HTTP Digest (ODK Collect): seconds a nonce stays valid; each nonce count is accepted once.
+INTAKE_DIGEST_NONCE_SECONDS = env_int("INTAKE_DIGEST_NONCE_SECONDS", 5 * 60)

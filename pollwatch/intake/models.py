@@ -153,3 +153,19 @@ class ApiKey(models.Model):
 
     def allows(self, scope: str) -> bool:
         return self.is_active and scope in (self.scopes or [])
+
+
+class DigestNonceUse(models.Model):
+    """One use of an HTTP Digest nonce with its count (``nc``): each pair is accepted once, so
+    a captured ``Authorization`` header cannot be replayed. Kept in the database so that every
+    web worker sees it; rows older than the nonce lifetime are deleted as new ones come."""
+
+    nonce = models.CharField(max_length=128)
+    nc = models.PositiveBigIntegerField()
+    used_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nonce", "nc"], name="digest_nonce_use_once")]
+
+    def __str__(self) -> str:
+        return f"{self.nonce[:12]}… nc={self.nc}"
