@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pollwatch.intake.limits.BodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "pollwatch.urls"
@@ -240,3 +241,8 @@ SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
 DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
 # HTTP Digest (ODK Collect): seconds a nonce stays valid; each nonce count is accepted once.
 INTAKE_DIGEST_NONCE_SECONDS = env_int("INTAKE_DIGEST_NONCE_SECONDS", 5 * 60)
+# Largest request each way in accepts, in bytes (413 beyond; docs/intake.md): an OpenRosa
+# submission with its attachments, a JSON API body, an SMS gateway's webhook request.
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 20 * 1024 * 1024)
+INTAKE_MAX_JSON_BYTES = env_int("INTAKE_MAX_JSON_BYTES", 1024 * 1024)
+INTAKE_MAX_SMS_BYTES = env_int("INTAKE_MAX_SMS_BYTES", 64 * 1024)

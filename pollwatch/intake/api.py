@@ -265,7 +265,7 @@ def submit_report(request: HttpRequest, body: Schema, *, mission: Mission, obser
     )
     if report.channel == Channel.STAFF and principal.user is not None:
         report.handled_by = principal.user
-    return services.receive(report)
+    return services.receive(report, raw=request.body)
 
 
 def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None:

@@ -42,7 +42,10 @@ class InboundReport(models.Model):
         "mission and sender of a client's key (see intake.services.key_scope)"))
     content_hash = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
-    payload = models.TextField(help_text=_("The body as received"))
+    payload = models.TextField(help_text=_("The body as received, as text"))
+    raw = models.BinaryField(null=True, blank=True, editable=False, help_text=_(
+        "The bytes as received, when the text is not exactly their UTF-8 (a NUL byte, UTF-16, "
+        "bytes that are not UTF-8); see original_bytes()"))
     meta = models.JSONField(default=dict, blank=True,
                             help_text=_("Request details kept for re-processing"))
     received_at = models.DateTimeField(db_index=True)
@@ -74,6 +77,12 @@ class InboundReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} from {self.sender or '?'} at {self.received_at:%H:%M:%S}"
+
+    def original_bytes(self) -> bytes:
+        """Exactly the bytes that arrived: ``raw`` when kept, else the payload's UTF-8."""
+        if self.raw is not None:
+            return bytes(self.raw)
+        return self.payload.encode("utf-8")
 
     @property
     def is_quarantined(self) -> bool:

@@ -81,6 +81,45 @@ def content_hash(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+def storable(text: str) -> str:
+    """``text`` as PostgreSQL can store it: NUL (U+0000) and lone surrogates, which it
+    refuses in text and JSON, become U+FFFD. The bytes as received are kept in ``raw``."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
+def storable_json(value: Any) -> Any:
+    """A JSON value with every string (and object key) made :func:`storable`."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(str(k)): storable_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable_json(v) for v in value]
+    return value
+
+
+def _unstorable_at(text: str) -> int | None:
+    for index, char in enumerate(text):
+        if char == "\x00" or "\ud800" <= char <= "\udfff":
+            return index
+    return None
+
+
+def _make_storable(report: InboundReport) -> None:
+    """Every text and JSON field of ``report`` storable, whatever arrived."""
+    for name in ("payload", "sender", "key", "reason", "reply", "gateway", "content_type"):
+        value = getattr(report, name) or ""
+        setattr(report, name, storable(value))
+    report.meta = storable_json(report.meta or {})
+    report.errors = storable_json(report.errors or [])
+
+
 #: Channels whose keys share one namespace per sender: an observer's app and the web page.
 _KEY_FAMILY = {Channel.WEB: Channel.API}
 
@@ -158,19 +197,38 @@ def _internal_error(report: InboundReport, exc: Exception) -> None:
     _quarantine(report, Rejected("internal", f"processing failed: {type(exc).__name__}: {exc}"))
 
 
-def receive(report: InboundReport) -> Received:
-    """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring."""
+def receive(report: InboundReport, raw: bytes | None = None) -> Received:
+    """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring.
+
+    ``raw`` is the input's bytes as received; they are kept beside the text when the text is
+    not exactly their UTF-8 (``InboundReport.original_bytes()`` gives them back). Text that
+    cannot be stored as it is (a NUL character) is stored with U+FFFD in its place and the
+    report is quarantined: its bytes are kept, nothing is silently changed."""
     report.received_at = report.received_at or timezone.now()
     report.attempts = 1
     report.key_scope = report.key_scope or key_scope(report)
+    report.key = storable(report.key or "")
+    payload = report.payload or ""
+    if raw is None and _unstorable_at(payload) is not None:
+        raw = payload.encode("utf-8", "surrogatepass")
+    at = _unstorable_at(payload)
+    report.payload = storable(payload)
+    if raw is not None:
+        report.raw = None if raw == report.payload.encode("utf-8") else bytes(raw)
     prepared = None
     try:
+        if at is not None:
+            raise Rejected("unreadable", (
+                f"the report has a character that cannot be stored as text (U+{ord(payload[at]):04X}) "
+                f"at character {at + 1}; it is kept byte for byte and shown here as U+FFFD: "
+                "fix the text and re-process"))
         prepared = _parse(report)
         report.status = Status.PROCESSED
     except Rejected as exc:
         _quarantine(report, exc)
     except Exception as exc:  # noqa: BLE001 - store the raw report whatever went wrong
         _internal_error(report, exc)
+    _make_storable(report)
     try:
         with transaction.atomic():
             submission = _store(report, prepared)
@@ -186,6 +244,7 @@ def receive(report: InboundReport) -> Received:
     except Exception as exc:  # noqa: BLE001
         _unsave(report)
         _internal_error(report, exc)
+    _make_storable(report)
     return _store_quarantined(report)
 
 
@@ -229,6 +288,7 @@ def _answer_repeated_key(report: InboundReport) -> Received:
     report.errors = []
     report.meta = {**(report.meta or {}), "rejection": "key_reused",
                    "original": existing.pk if existing else None}
+    _make_storable(report)
     rows.insert_row(report)
     log.warning("intake: refused %s report: key %s reused with other content", report.channel,
                 report.key)
@@ -246,7 +306,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
             raise ValueError(f"report #{report.pk} is {report.get_status_display().lower()}, "
                              "not in quarantine")
         before = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
-        report.payload = payload
+        report.payload = storable(payload)
         if observer is not None:
             report.observer, report.mission = observer, observer.mission
             report.sender = report.sender or f"observer:{observer.pk}"
@@ -261,6 +321,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
             report.status, report.reason, report.errors = Status.PROCESSED, "", []
         except Rejected as exc:
             _quarantine(report, exc)
+        _make_storable(report)
         report.save()
         after = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
         audit.record(actor, AuditEntry.Action.ACTION, report, mission=report.mission,
