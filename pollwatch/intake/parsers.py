@@ -101,10 +101,10 @@ def find_correction_target(mission: Mission, *, pk: Any = None, key: str = "",
 # --- JSON API and the observer web page ----------------------------------------------------
 
 def _unstorable(text: str) -> str:
-    for char in text:
-        if char == "\x00" or "\ud800" <= char <= "\udfff":
-            return f"U+{ord(char):04X}"
-    return ""
+    from .services import UNSTORABLE
+
+    found = UNSTORABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
 
 
 def _refuse_unstorable(value: Any, path: str = "") -> None:

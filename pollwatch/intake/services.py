@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,13 +85,7 @@ def content_hash(*parts: Any) -> str:
 def storable(text: str) -> str:
     """``text`` as PostgreSQL can store it: NUL (U+0000) and lone surrogates, which it
     refuses in text and JSON, become U+FFFD. The bytes as received are kept in ``raw``."""
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
-    return text
+    return UNSTORABLE.sub("\ufffd", text) if UNSTORABLE.search(text) else text
 
 
 def storable_json(value: Any) -> Any:
@@ -104,11 +99,13 @@ def storable_json(value: Any) -> Any:
     return value
 
 
+#: What PostgreSQL cannot store in text or JSON: NUL, and surrogates (never valid alone).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _unstorable_at(text: str) -> int | None:
-    for index, char in enumerate(text):
-        if char == "\x00" or "\ud800" <= char <= "\udfff":
-            return index
-    return None
+    found = UNSTORABLE.search(text)
+    return found.start() if found else None
 
 
 def _make_storable(report: InboundReport) -> None:
@@ -209,9 +206,9 @@ def receive(report: InboundReport, raw: bytes | None = None) -> Received:
     report.key_scope = report.key_scope or key_scope(report)
     report.key = storable(report.key or "")
     payload = report.payload or ""
-    if raw is None and _unstorable_at(payload) is not None:
-        raw = payload.encode("utf-8", "surrogatepass")
     at = _unstorable_at(payload)
+    if raw is None and at is not None:
+        raw = payload.encode("utf-8", "surrogatepass")
     report.payload = storable(payload)
     if raw is not None:
         report.raw = None if raw == report.payload.encode("utf-8") else bytes(raw)
