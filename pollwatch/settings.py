@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "pollwatch.intake.limits.BodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "pollwatch.urls"
@@ -288,3 +289,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# HTTP Digest (ODK Collect): seconds a nonce stays valid; each nonce count is accepted once.
+INTAKE_DIGEST_NONCE_SECONDS = env_int("INTAKE_DIGEST_NONCE_SECONDS", 5 * 60)
+# Largest request each way in accepts, in bytes (413 beyond; docs/intake.md): an OpenRosa
+# submission with its attachments, a JSON API body, an SMS gateway's webhook request.
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 20 * 1024 * 1024)
+INTAKE_MAX_JSON_BYTES = env_int("INTAKE_MAX_JSON_BYTES", 1024 * 1024)
+INTAKE_MAX_SMS_BYTES = env_int("INTAKE_MAX_SMS_BYTES", 64 * 1024)

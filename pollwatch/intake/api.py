@@ -265,7 +265,7 @@ def submit_report(request: HttpRequest, body: Schema, *, mission: Mission, obser
     )
     if report.channel == Channel.STAFF and principal.user is not None:
         report.handled_by = principal.user
-    return services.receive(report)
+    return services.receive(report, raw=request.body)
 
 
 def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None:
@@ -321,7 +321,8 @@ def _readable_submission(request: HttpRequest, ident: str, mission_code: str | N
     if observer is not None:
         query = query.filter(observer=observer)
     found = query.filter(pk=int(ident)).first() if ident.isdigit() else None
-    return found or get_object_or_404(query, key=ident)
+    # Keys are unique per sender, not per mission: several senders' reports may share one.
+    return found or query.filter(key=ident).order_by("id").first() or get_object_or_404(query, pk=None)
 
 
 @router.get("/submissions/{ident}", auth=AUTH, response=SubmissionOut,

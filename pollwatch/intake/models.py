@@ -37,9 +37,15 @@ class InboundReport(models.Model):
     observer = models.ForeignKey(Observer, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="inbound_reports")
     key = models.CharField(max_length=128, blank=True, db_index=True)
+    key_scope = models.CharField(max_length=160, blank=True, default="", help_text=_(
+        "Whose keys the key is unique among: sms (gateways' message ids), or the channel, "
+        "mission and sender of a client's key (see intake.services.key_scope)"))
     content_hash = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
-    payload = models.TextField(help_text=_("The body as received"))
+    payload = models.TextField(help_text=_("The body as received, as text"))
+    raw = models.BinaryField(null=True, blank=True, editable=False, help_text=_(
+        "The bytes as received, when the text is not exactly their UTF-8 (a NUL byte, UTF-16, "
+        "bytes that are not UTF-8); see original_bytes()"))
     meta = models.JSONField(default=dict, blank=True,
                             help_text=_("Request details kept for re-processing"))
     received_at = models.DateTimeField(db_index=True)
@@ -61,14 +67,22 @@ class InboundReport(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["mission", "status"])]
         constraints = [
-            # One report per idempotency key. A refused report (same key, other content) is kept
-            # as a log entry beside the original, so it is left out of the constraint.
-            models.UniqueConstraint(fields=["key"], name="inbound_key_unique",
+            # One report per idempotency key of one sender (its scope: the gateways' ids, or the
+            # channel, mission and sender of a client's key), so nobody's key can block another
+            # sender's report. A refused report (same key, other content) is kept as a log entry
+            # beside the original, so it is left out of the constraint.
+            models.UniqueConstraint(fields=["key_scope", "key"], name="inbound_key_unique",
                                     condition=~models.Q(key="") & ~models.Q(status="refused")),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} from {self.sender or '?'} at {self.received_at:%H:%M:%S}"
+
+    def original_bytes(self) -> bytes:
+        """Exactly the bytes that arrived: ``raw`` when kept, else the payload's UTF-8."""
+        if self.raw is not None:
+            return bytes(self.raw)
+        return self.payload.encode("utf-8")
 
     @property
     def is_quarantined(self) -> bool:
@@ -148,3 +162,19 @@ class ApiKey(models.Model):
 
     def allows(self, scope: str) -> bool:
         return self.is_active and scope in (self.scopes or [])
+
+
+class DigestNonceUse(models.Model):
+    """One use of an HTTP Digest nonce with its count (``nc``): each pair is accepted once, so
+    a captured ``Authorization`` header cannot be replayed. Kept in the database so that every
+    web worker sees it; rows older than the nonce lifetime are deleted as new ones come."""
+
+    nonce = models.CharField(max_length=128)
+    nc = models.PositiveBigIntegerField()
+    used_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nonce", "nc"], name="digest_nonce_use_once")]
+
+    def __str__(self) -> str:
+        return f"{self.nonce[:12]}… nc={self.nc}"

@@ -18,6 +18,7 @@ the reason in the message, an ``instanceID`` reused for other content 409.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import hashlib
@@ -28,6 +29,9 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as DefusedET
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,10 +48,9 @@ from pollwatch.submissions.models import Channel, Evidence
 from . import httpauth
 from .credentials import Principal
 from .models import InboundReport
-from .services import Received, content_hash, receive
+from .services import Received, content_hash, key_scope, receive
 
 OPENROSA_VERSION = "1.0"
-MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 XFORMS_LIST = "http://openrosa.org/xforms/xformsList"
 MANIFEST = "http://openrosa.org/xforms/xformsManifest"
 RESPONSE = "http://openrosa.org/http/response"
@@ -225,11 +228,57 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def instance_encoding(data: bytes) -> str:
+    """The instance's encoding, as XML 1.0 (appendix F) finds it: a byte order mark, the
+    first characters' bytes (UTF-16 without a mark), the declaration, else UTF-8."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    if data.startswith(b"<\x00?\x00"):
+        return "utf-16-le"
+    if data.startswith(b"\x00<\x00?"):
+        return "utf-16-be"
+    declared = _DECLARED.match(data[:200])
+    return declared.group(1).decode("ascii").lower() if declared else "utf-8"
+
+
+def decode_instance(data: bytes) -> str:
+    """The instance as text; ValueError saying where when its bytes are not its encoding."""
+    encoding = instance_encoding(data)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(f"the submission declares an unknown encoding {encoding!r}")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the submission is not valid {encoding.upper()}: byte {exc.start + 1} "
+                         f"({data[exc.start:exc.start + 1]!r})")
+
+
+def parse_instance(text: str) -> ElementTree.Element:
+    """The instance's root element, parsed by defusedxml from the decoded text: a DTD,
+    entity declaration or external reference anywhere is refused (ValueError)."""
+    try:
+        return DefusedET.fromstring(text, forbid_dtd=True, forbid_entities=True,
+                                    forbid_external=True)
+    except DTDForbidden:
+        raise ValueError("the submission must not contain a DTD (<!DOCTYPE ...>)")
+    except EntitiesForbidden:
+        raise ValueError("the submission must not declare entities (<!ENTITY ...>)")
+    except ExternalReferenceForbidden:
+        raise ValueError("the submission must not refer to external resources")
+
+
 def read_instance(data: bytes) -> ElementTree.Element:
-    """The submitted instance's root element; DTDs (and so entity tricks) are refused."""
-    if b"<!DOCTYPE" in data[:2048].upper() or b"<!ENTITY" in data.upper():
-        raise ValueError("the submission must not contain a DTD")
-    return ElementTree.fromstring(data)
+    """The submitted instance's root element, from its bytes (see :func:`parse_instance`)."""
+    return parse_instance(decode_instance(data))
 
 
 def instance_meta(root: ElementTree.Element) -> dict[str, str]:
@@ -245,11 +294,13 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:100] or "file"
 
 
-def _store_attachments(request: HttpRequest, instance_id: str) -> list[dict[str, Any]]:
+def _store_attachments(request: HttpRequest, instance_id: str,
+                       skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Write the request's attachments (but those named in ``skip``) to the storage."""
     stored = []
     folder = f"openrosa/{timezone.now():%Y/%m/%d}/{_safe_name(instance_id.removeprefix('uuid:'))}"
     for field, upload in request.FILES.items():
-        if field == "xml_submission_file":
+        if field == "xml_submission_file" or upload.name in skip:
             continue
         data = upload.read()
         path = default_storage.save(f"{folder}/{_safe_name(upload.name)}", ContentFile(data))
@@ -263,7 +314,7 @@ def _store_attachments(request: HttpRequest, instance_id: str) -> list[dict[str,
 def submission(request: HttpRequest, principal: Principal) -> HttpResponse:
     if request.method in ("HEAD", "GET"):
         response = _openrosa(HttpResponse(status=204))
-        response["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION_BYTES)
+        response["X-OpenRosa-Accept-Content-Length"] = str(settings.INTAKE_MAX_BYTES)
         return response
     if request.method != "POST":
         return _message("Use POST.", 405)
@@ -272,32 +323,67 @@ def submission(request: HttpRequest, principal: Principal) -> HttpResponse:
         return _message("The request has no xml_submission_file.", 400)
     data = upload.read()
     try:
-        meta = instance_meta(read_instance(data))
-    except (ValueError, ElementTree.ParseError) as exc:
-        meta = {"unreadable": str(exc)[:200]}
+        text = decode_instance(data)
+    except ValueError as exc:
+        text, meta = data.decode("utf-8", errors="replace"), {"unreadable": str(exc)[:200]}
+    else:
+        try:
+            meta = instance_meta(parse_instance(text))
+        except (ValueError, ElementTree.ParseError) as exc:
+            meta = {"unreadable": str(exc)[:200]}
+    # Without an instanceID, the instance's digest is its key, so a resent copy is stored once.
     instance_id = meta.get("instanceID", "")
+    key = instance_id[:128] or "sha256:" + hashlib.sha256(data).hexdigest()[:40]
     report = InboundReport(
         channel=Channel.OPENROSA, mission=principal.mission, observer=principal.observer,
-        sender=principal.label, key=instance_id[:128],
+        sender=principal.label, key=key,
         content_hash=content_hash("openrosa", f"observer:{principal.observer.pk}", data),
-        content_type="text/xml", payload=data.decode("utf-8", errors="replace"),
-        meta={**meta, "attachments": _store_attachments(request, instance_id or "no-id"),
-              "user_agent": request.headers.get("User-Agent", "")[:200]},
+        content_type="text/xml", payload=text,
+        meta={**meta, "user_agent": request.headers.get("User-Agent", "")[:200]},
     )
-    received = receive(report)
+    # The key is checked before any attachment is written: a refused retry writes nothing,
+    # a retry writes only the attachments the stored report does not have yet.
+    existing = (InboundReport.objects.filter(key_scope=key_scope(report), key=report.key)
+                .exclude(status=InboundReport.Status.REFUSED).only("content_hash", "meta").first())
+    if existing is not None and existing.content_hash != report.content_hash:
+        attachments = []
+    else:
+        known = _attachment_names(existing) if existing is not None else frozenset()
+        attachments = _store_attachments(request, instance_id or "no-id", skip=known)
+    report.meta["attachments"] = attachments
+    received = receive(report, raw=data)
+    kept = attachments
     if received.replayed:
-        _add_late_attachments(received, report.meta["attachments"])
+        kept = _add_late_attachments(received, attachments)
+    elif received.status == "refused":
+        kept = []
+    _delete_unused(attachments, kept)
     return _submission_response(received)
 
 
-def _add_late_attachments(received: Received, attachments: list[dict[str, Any]]) -> None:
+def _attachment_names(report: InboundReport) -> frozenset[str]:
+    return frozenset(item["name"] for item in (report.meta or {}).get("attachments", []))
+
+
+def _delete_unused(stored: list[dict[str, Any]], kept: list[dict[str, Any]]) -> None:
+    """Remove the files this request wrote that no report refers to (a concurrent copy of
+    the same submission won the race and kept its own)."""
+    paths = {item["path"] for item in kept}
+    for item in stored:
+        if item["path"] not in paths:
+            default_storage.delete(item["path"])
+
+
+def _add_late_attachments(received: Received,
+                          attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ODK Collect splits a large submission into several POSTs with the same XML: the later
-    ones bring the remaining attachments, which join the stored report and submission."""
+    ones bring the remaining attachments, which join the stored report and submission.
+    Returns those added."""
     stored = received.report
-    known = {item["name"] for item in (stored.meta or {}).get("attachments", [])}
+    known = _attachment_names(stored)
     new = [item for item in attachments if item["name"] not in known]
     if not new:
-        return
+        return []
     stored.meta = {**stored.meta, "attachments": [*stored.meta.get("attachments", []), *new]}
     InboundReport.objects.filter(pk=stored.pk).update(meta=stored.meta)
     if received.submission is not None:
@@ -307,6 +393,7 @@ def _add_late_attachments(received: Received, attachments: list[dict[str, Any]])
             Evidence(submission=received.submission, question=by_file.get(item["name"], ""),
                      file=item["path"], content_type=item["content_type"], sha256=item["sha256"])
             for item in new])
+    return new
 
 
 def _submission_response(received: Received) -> HttpResponse:

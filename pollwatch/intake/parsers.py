@@ -88,7 +88,9 @@ def find_correction_target(mission: Mission, *, pk: Any = None, key: str = "",
                            observer: Observer | None = None) -> Submission:
     query = Submission.objects.filter(mission=mission).select_related("form", "form_version",
                                                                        "station")
-    target = query.filter(pk=pk).first() if pk else query.filter(key=key).first()
+    if observer is not None:  # an observer finds only their own reports (nothing of others')
+        query = query.filter(observer=observer)
+    target = query.filter(pk=pk).first() if pk else query.filter(key=key).order_by("id").first()
     if target is None:
         raise Rejected("bad_correction", f"there is no submission {pk or key} to correct")
     if observer is not None and target.observer_id != observer.pk:
@@ -98,6 +100,36 @@ def find_correction_target(mission: Mission, *, pk: Any = None, key: str = "",
 
 # --- JSON API and the observer web page ----------------------------------------------------
 
+def _unstorable(text: str) -> str:
+    from .services import UNSTORABLE
+
+    found = UNSTORABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
+def _refuse_unstorable(value: Any, path: str = "") -> None:
+    """A NUL (``\\u0000``) or a lone surrogate in a JSON string cannot be stored in the
+    answers: the report is kept, in quarantine, saying exactly where."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _unstorable(str(key)):
+                raise Rejected("bad_payload", f"the name {where!r} has a character that cannot be "
+                               f"stored ({_unstorable(str(key))}); remove it",
+                               [{"question": path or "body", "code": "unstorable", "kind": "payload",
+                                 "message": f"{path or 'body'}: a name has {_unstorable(str(key))}"}])
+            _refuse_unstorable(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable(item, f"{path}[{index}]")
+    elif isinstance(value, str) and _unstorable(value):
+        question = path.removeprefix("answers.")
+        raise Rejected("bad_payload", f"{path} has a character that cannot be stored "
+                       f"({_unstorable(value)}); remove it",
+                       [{"question": question, "code": "unstorable", "kind": "payload",
+                         "message": f"{question}: has {_unstorable(value)}, which cannot be stored"}])
+
+
 @parser(Channel.API, Channel.WEB, Channel.PARTNER, Channel.STAFF)
 def read_json(report: InboundReport) -> Draft:
     try:
@@ -106,6 +138,7 @@ def read_json(report: InboundReport) -> Draft:
         raise Rejected("bad_payload", f"the body is not JSON: {exc}")
     if not isinstance(data, dict):
         raise Rejected("bad_payload", "the body must be a JSON object")
+    _refuse_unstorable(data)
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise Rejected("bad_payload", "answers must be an object of question name to value")
@@ -189,10 +222,14 @@ def read_openrosa(report: InboundReport) -> Draft:
 
     from pollwatch.checklists.services import schema as schema_for
 
-    from .openrosa import form_for_xform_id, instance_meta, read_instance
+    from .openrosa import form_for_xform_id, instance_meta, parse_instance
 
+    # Bytes that were not their encoding are shown with U+FFFD: never accept that text as
+    # received; a coordinator's edited text (a later attempt) is read as it is.
+    if (report.meta or {}).get("unreadable") and report.attempts <= 1:
+        raise Rejected("bad_payload", f"the submission is not readable XML: {report.meta['unreadable']}")
     try:
-        root = read_instance(report.payload.encode("utf-8"))
+        root = parse_instance(report.payload)
     except (ValueError, ParseError) as exc:
         raise Rejected("bad_payload", f"the submission is not readable XML: {exc}")
     meta = instance_meta(root)

@@ -10,12 +10,17 @@ payload, sender, idempotency key, content hash) and hands it to :func:`receive`:
    accepted is inserted in quarantine with its reason instead. If processing fails for a reason
    nobody foresaw, the raw report is still stored, in quarantine, in a fresh transaction:
    nothing is dropped.
-3. The key is unique among reports (``inbound_key_unique``) and among a mission's submissions
-   (``submission_key_unique``). A second request with the same key, even at the same moment,
-   fails on that constraint (PostgreSQL makes it wait until the first commits); it is then
-   answered from the stored report: the same content (and the same sender) is a retry, answered
-   with the stored result, nothing stored but a retry count; other content is refused (409)
-   and logged as a report with status ``refused``.
+3. The key is unique within its scope (:func:`key_scope`) among reports
+   (``inbound_key_unique``) and among a mission's submissions (``submission_key_unique``). The
+   scope is ``sms`` for the gateways' message ids, and the channel, mission and sender for
+   keys a client chooses (an observer's app or ODK Collect, a partner's API key, a staff
+   member), so no sender's key can ever block another sender's report, and a client's key can
+   never equal a gateway's id. A second request with the same key in the same scope, even at
+   the same moment, fails on that constraint (PostgreSQL makes it wait until the first
+   commits); it is then answered from the stored report: the same content (and the same
+   sender) is a retry, answered with the stored result, nothing stored but a retry count;
+   other content is refused (409) and logged as a report with status ``refused``. A refusal
+   names nothing but the key the sender sent.
 
 A coordinator's :func:`reprocess_report` runs the same parse and validation on an edited
 payload; :func:`discard_report` closes a quarantined report with a reason.
@@ -26,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +46,7 @@ from pollwatch.missions.models import Observer
 from pollwatch.submissions import rows
 from pollwatch.submissions import services as submission_services
 from pollwatch.submissions.errors import Rejected
-from pollwatch.submissions.models import Submission
+from pollwatch.submissions.models import Channel, Submission
 
 from .models import InboundReport
 
@@ -74,6 +80,58 @@ def content_hash(*parts: Any) -> str:
             data = json.dumps(part, sort_keys=True, separators=(",", ":"), default=str).encode()
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+def storable(text: str) -> str:
+    """``text`` as PostgreSQL can store it: NUL (U+0000) and lone surrogates, which it
+    refuses in text and JSON, become U+FFFD. The bytes as received are kept in ``raw``."""
+    return UNSTORABLE.sub("\ufffd", text) if UNSTORABLE.search(text) else text
+
+
+def storable_json(value: Any) -> Any:
+    """A JSON value with every string (and object key) made :func:`storable`."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable(str(k)): storable_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable_json(v) for v in value]
+    return value
+
+
+#: What PostgreSQL cannot store in text or JSON: NUL, and surrogates (never valid alone).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_at(text: str) -> int | None:
+    found = UNSTORABLE.search(text)
+    return found.start() if found else None
+
+
+def _make_storable(report: InboundReport) -> None:
+    """Every text and JSON field of ``report`` storable, whatever arrived."""
+    for name in ("payload", "sender", "key", "reason", "reply", "gateway", "content_type"):
+        value = getattr(report, name) or ""
+        setattr(report, name, storable(value))
+    report.meta = storable_json(report.meta or {})
+    report.errors = storable_json(report.errors or [])
+
+
+#: Channels whose keys share one namespace per sender: an observer's app and the web page.
+_KEY_FAMILY = {Channel.WEB: Channel.API}
+
+
+def key_scope(report: InboundReport) -> str:
+    """Whose keys ``report``'s key is unique among: ``sms`` for the gateways' message ids
+    (which no client can choose), else the channel, the mission and the sender (the observer,
+    or the API key or account that sent it)."""
+    if report.channel == Channel.SMS:
+        return "sms"
+    family = _KEY_FAMILY.get(report.channel, report.channel)
+    sender = f"observer:{report.observer_id}" if report.observer_id else (report.sender or "")
+    if len(sender) > 100:
+        sender = "sha256:" + hashlib.sha256(sender.encode()).hexdigest()[:40]
+    return f"{family}:mission:{report.mission_id or 0}:{sender}"
 
 
 @dataclass
@@ -136,18 +194,38 @@ def _internal_error(report: InboundReport, exc: Exception) -> None:
     _quarantine(report, Rejected("internal", f"processing failed: {type(exc).__name__}: {exc}"))
 
 
-def receive(report: InboundReport) -> Received:
-    """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring."""
+def receive(report: InboundReport, raw: bytes | None = None) -> Received:
+    """Store ``report`` (unsaved) and accept it or quarantine it; see the module docstring.
+
+    ``raw`` is the input's bytes as received; they are kept beside the text when the text is
+    not exactly their UTF-8 (``InboundReport.original_bytes()`` gives them back). Text that
+    cannot be stored as it is (a NUL character) is stored with U+FFFD in its place and the
+    report is quarantined: its bytes are kept, nothing is silently changed."""
     report.received_at = report.received_at or timezone.now()
     report.attempts = 1
+    report.key_scope = report.key_scope or key_scope(report)
+    report.key = storable(report.key or "")
+    payload = report.payload or ""
+    at = _unstorable_at(payload)
+    if raw is None and at is not None:
+        raw = payload.encode("utf-8", "surrogatepass")
+    report.payload = storable(payload)
+    if raw is not None:
+        report.raw = None if raw == report.payload.encode("utf-8") else bytes(raw)
     prepared = None
     try:
+        if at is not None:
+            raise Rejected("unreadable", (
+                f"the report has a character that cannot be stored as text (U+{ord(payload[at]):04X}) "
+                f"at character {at + 1}; it is kept byte for byte and shown here as U+FFFD: "
+                "fix the text and re-process"))
         prepared = _parse(report)
         report.status = Status.PROCESSED
     except Rejected as exc:
         _quarantine(report, exc)
     except Exception as exc:  # noqa: BLE001 - store the raw report whatever went wrong
         _internal_error(report, exc)
+    _make_storable(report)
     try:
         with transaction.atomic():
             submission = _store(report, prepared)
@@ -163,6 +241,7 @@ def receive(report: InboundReport) -> Received:
     except Exception as exc:  # noqa: BLE001
         _unsave(report)
         _internal_error(report, exc)
+    _make_storable(report)
     return _store_quarantined(report)
 
 
@@ -193,19 +272,20 @@ def _store_quarantined(report: InboundReport) -> Received:
 
 def _answer_repeated_key(report: InboundReport) -> Received:
     """A report whose key is taken: a retry gets the stored result, other content a refusal."""
-    existing = (InboundReport.objects.filter(key=report.key).exclude(status=Status.REFUSED)
-                .order_by("id").first())
+    existing = (InboundReport.objects.filter(key_scope=report.key_scope, key=report.key)
+                .exclude(status=Status.REFUSED).order_by("id").first())
     if existing is not None and existing.content_hash == report.content_hash:
         InboundReport.objects.filter(pk=existing.pk).update(retries=F("retries") + 1,
                                                             last_retry_at=timezone.now())
         return Received.of(existing, replayed=True)
-    where = f"report #{existing.pk}" if existing else "an existing submission"
     report.status = Status.REFUSED
-    report.reason = (f"The key {report.key} was already used for other content ({where}); "
-                     "a retry must resend exactly the same report, a new report needs a new key.")
+    # Only the key the sender sent: nothing of the stored report (its id, sender or content).
+    report.reason = (f"The key {report.key} was already used for other content; a retry must "
+                     "resend exactly the same report, a new report needs a new key.")
     report.errors = []
     report.meta = {**(report.meta or {}), "rejection": "key_reused",
                    "original": existing.pk if existing else None}
+    _make_storable(report)
     rows.insert_row(report)
     log.warning("intake: refused %s report: key %s reused with other content", report.channel,
                 report.key)
@@ -223,7 +303,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
             raise ValueError(f"report #{report.pk} is {report.get_status_display().lower()}, "
                              "not in quarantine")
         before = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
-        report.payload = payload
+        report.payload = storable(payload)
         if observer is not None:
             report.observer, report.mission = observer, observer.mission
             report.sender = report.sender or f"observer:{observer.pk}"
@@ -238,6 +318,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
             report.status, report.reason, report.errors = Status.PROCESSED, "", []
         except Rejected as exc:
             _quarantine(report, exc)
+        _make_storable(report)
         report.save()
         after = {"payload": report.payload, "status": report.status, "observer": report.observer_id}
         audit.record(actor, AuditEntry.Action.ACTION, report, mission=report.mission,

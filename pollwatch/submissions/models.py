@@ -39,6 +39,8 @@ class Submission(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     key = models.CharField(max_length=128, help_text=_(
         "Idempotency key: the client's UUID, the gateway's message id or the instanceID"))
+    key_scope = models.CharField(max_length=160, blank=True, default="", help_text=_(
+        "Whose keys the key is unique among (its inbound report's key scope)"))
     answers = models.JSONField(default=dict)
     observed_at = models.DateTimeField(null=True, blank=True,
                                        help_text=_("When the observer filled it (device clock)"))
@@ -58,7 +60,8 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "key"], name="submission_key_unique"),
+            models.UniqueConstraint(fields=["mission", "key_scope", "key"],
+                                    name="submission_key_unique"),
         ]
         indexes = [
             models.Index(fields=["mission", "form", "is_current"]),

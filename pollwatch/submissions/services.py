@@ -176,6 +176,7 @@ def record_submission(prepared: Prepared, report: InboundReport | None = None) -
         mission=draft.mission, form=draft.form, form_version=draft.version, station=draft.station,
         phase=draft.form.phase, observer=draft.observer, team_id=prepared.team_id,
         channel=draft.channel, key=draft.key or (f"inbound:{report.pk}" if report else ""),
+        key_scope=report.key_scope if report is not None else "",
         answers=prepared.cleaned, observed_at=draft.observed_at,
         received_at=draft.received_at or (report.received_at if report else timezone.now()),
         revision=revision, supersedes=supersedes, is_current=True, is_test=prepared.is_test,

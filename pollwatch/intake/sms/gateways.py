@@ -57,6 +57,12 @@ class InboundSms:
     to: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     received_at: dt.datetime | None = None  # now, unless replaying (the demo's election day)
+    raw: bytes | None = None  # the text's bytes as the gateway sent them, when known
+
+    @property
+    def raw_text(self) -> bytes:
+        """The text's bytes as received (its UTF-8 when the gateway's bytes are not known)."""
+        return self.raw if self.raw is not None else self.text.encode("utf-8", "surrogatepass")
 
     @property
     def key(self) -> str:
@@ -81,6 +87,23 @@ def _require_secret(gateway: str, configured: str, given: str) -> None:
 
 def _params(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else request.GET
+
+
+def raw_param(request: HttpRequest, name: str) -> bytes | None:
+    """The bytes of field ``name`` exactly as sent (percent-decoded, not decoded as UTF-8),
+    from the query string or a form-encoded body; None when they cannot be known."""
+    from urllib.parse import parse_qsl
+
+    sources = [request.META.get("QUERY_STRING", "")]
+    if request.method == "POST":
+        if request.content_type != "application/x-www-form-urlencoded":
+            return None
+        sources.insert(0, request.body.decode("latin-1"))
+    for source in sources:
+        for key, value in parse_qsl(source, keep_blank_values=True, encoding="latin-1"):
+            if key == name:
+                return value.encode("latin-1")
+    return None
 
 
 # --- Twilio --------------------------------------------------------------------------------
@@ -133,7 +156,8 @@ def read_twilio(request: HttpRequest) -> InboundSms:
     post = request.POST
     return InboundSms("twilio", post.get("From", ""), post.get("Body", ""),
                       post.get("MessageSid") or post.get("SmsSid", ""), post.get("To", ""),
-                      {"account": post.get("AccountSid", ""), "media": post.get("NumMedia", "0")})
+                      {"account": post.get("AccountSid", ""), "media": post.get("NumMedia", "0")},
+                      raw=raw_param(request, "Body"))
 
 
 def reply_twilio(text: str) -> HttpResponse:
@@ -154,7 +178,8 @@ def read_telerivet(request: HttpRequest) -> InboundSms | None:
     return InboundSms("telerivet", post.get("from_number_e164") or post.get("from_number", ""),
                       post.get("content", ""), post.get("id", ""), post.get("to_number", ""),
                       {"phone_id": post.get("phone_id", ""), "project_id": post.get("project_id", ""),
-                       "message_type": post.get("message_type", "")})
+                       "message_type": post.get("message_type", "")},
+                      raw=raw_param(request, "content"))
 
 
 def reply_telerivet(text: str) -> HttpResponse:
@@ -183,7 +208,7 @@ def read_rapidpro_channel(request: HttpRequest) -> InboundSms:
     sender = params.get("from") or params.get("sender", "")
     return InboundSms("rapidpro", _strip_urn(sender), params.get("text", ""),
                       params.get("id", "") or params.get("msg_id", ""), params.get("to", ""),
-                      {"date": params.get("date", "")})
+                      {"date": params.get("date", "")}, raw=raw_param(request, "text"))
 
 
 def read_rapidpro_flow(request: HttpRequest) -> InboundSms:
@@ -239,7 +264,8 @@ def read_generic(request: HttpRequest) -> InboundSms:
     if not sender:
         raise GatewayRefused("generic", f"the request has no {names['sender']!r} field (the sender)",
                              status=400)
-    return InboundSms("generic", sender, text, params.get(names["id"], ""), params.get("to", ""))
+    return InboundSms("generic", sender, text, params.get(names["id"], ""), params.get("to", ""),
+                      raw=raw_param(request, names["text"]))
 
 
 def reply_generic(request: HttpRequest, text: str) -> HttpResponse:

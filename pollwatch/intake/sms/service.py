@@ -39,6 +39,12 @@ def _first_word(text: str) -> str:
     return words[0].upper() if words else ""
 
 
+def gsm_text(text: str) -> str:
+    """The message as the observer typed it: GSM 03.38 writes ``@`` as 0x00, which some
+    gateways pass on as a NUL character. (The bytes as received are kept beside it.)"""
+    return (text or "").replace("\x00", "@")
+
+
 def match_observer(phone: str, text: str) -> Observer | None:
     """The registered observer with this phone. A number on several missions' rosters goes to
     the mission that has a form with the message's keyword (then the latest election)."""
@@ -74,15 +80,16 @@ def guess_mission(text: str) -> Mission | None:
 def receive_sms(sms: InboundSms) -> SmsResult:
     """Store, parse and answer one SMS (see :mod:`pollwatch.intake.services`)."""
     phone = sender_number(sms.sender)
-    observer = match_observer(phone, sms.text)
-    mission = observer.mission if observer else guess_mission(sms.text)
+    text = gsm_text(sms.text)
+    observer = match_observer(phone, text)
+    mission = observer.mission if observer else guess_mission(text)
     report = InboundReport(
         channel=Channel.SMS, gateway=sms.gateway, mission=mission, sender=phone, observer=observer,
         key=sms.key, content_hash=content_hash("sms", phone, sms.text),
-        content_type="text/plain", payload=sms.text, received_at=sms.received_at,
+        content_type="text/plain", payload=text, received_at=sms.received_at,
         meta={"to": sms.to, "message_id": sms.message_id, **sms.meta},
     )
-    received = receive(report)
+    received = receive(report, raw=sms.raw_text)
     # A retry is answered from the stored report as it is now: if a coordinator fixed it
     # meanwhile, the phone learns that it was counted.
     reply = compose_reply(received, received.report.observer if received.replayed else observer, phone)
