@@ -238,3 +238,11 @@ SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5)
 SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
 # The quick count and forensics pages recompute at most this often while reports arrive.
 DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
+
+# Rate limits (pollwatch/ratelimits.py): requests per device token, per partner API key and SMS
+# messages per sender's phone number, as "<count>/<s|m|h|d>"; empty turns one off. Over the
+# limit: 429 with Retry-After. Counted in the cache above (Redis when REDIS_URL is set).
+RATE_LIMIT_TOKEN = os.environ.get("RATE_LIMIT_TOKEN", "120/m")
+RATE_LIMIT_API_KEY = os.environ.get("RATE_LIMIT_API_KEY", "600/m")
+RATE_LIMIT_SMS_SENDER = os.environ.get("RATE_LIMIT_SMS_SENDER", "30/m")
+RATELIMIT_USE_CACHE = "default"
