@@ -26,7 +26,6 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from pollwatch import ratelimits
-
 from pollwatch.accounts.access import STAFF, access_mission_by_user, has_role
 from pollwatch.missions.models import Mission, Observer
 from pollwatch.problems import FieldProblem, Id, RateLimited, Text, responses
@@ -415,7 +414,8 @@ def list_incidents(request: HttpRequest, mission: Text | None = None, status: Te
             for i in query[offset:offset + limit]]
 
 
-@router.get("/me", auth=AUTH, response=responses({200: dict[str, Any]}), summary="The observer, their assignments and forms")
+@router.get("/me", auth=AUTH, response=responses({200: dict[str, Any]}),
+            summary="The observer, their assignments and forms")
 def me(request: HttpRequest):
     from .observer_page import observer_summary
 
@@ -425,7 +425,8 @@ def me(request: HttpRequest):
     return observer_summary(principal.observer)
 
 
-@router.get("/forms", auth=AUTH, response=responses({200: list[dict[str, Any]]}), summary="The mission's published forms")
+@router.get("/forms", auth=AUTH, response=responses({200: list[dict[str, Any]]}),
+            summary="The mission's published forms")
 def list_forms(request: HttpRequest, mission: Text | None = None):
     scope, _ = reading_scope(request, mission)
     out = []
@@ -437,7 +438,8 @@ def list_forms(request: HttpRequest, mission: Text | None = None):
     return out
 
 
-@router.get("/forms/{code}", auth=AUTH, response=responses({200: dict[str, Any]}), summary="A form's definition, to render it")
+@router.get("/forms/{code}", auth=AUTH, response=responses({200: dict[str, Any]}),
+            summary="A form's definition, to render it")
 def get_form(request: HttpRequest, code: Text, mission: Text | None = None, version: Id | None = None):
     scope, _ = reading_scope(request, mission)
     form = catalog.form_by_code(scope.pk, code)
