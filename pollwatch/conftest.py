@@ -82,3 +82,16 @@ def signed_in(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_an_empty_cache():
+    """Rate-limit counters live in the cache; ids repeat across tests (SQLite reuses them
+    after a rollback), so one test's requests must not count against the next one's."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()

@@ -296,3 +296,10 @@ INTAKE_DIGEST_NONCE_SECONDS = env_int("INTAKE_DIGEST_NONCE_SECONDS", 5 * 60)
 INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 20 * 1024 * 1024)
 INTAKE_MAX_JSON_BYTES = env_int("INTAKE_MAX_JSON_BYTES", 1024 * 1024)
 INTAKE_MAX_SMS_BYTES = env_int("INTAKE_MAX_SMS_BYTES", 64 * 1024)
+# Rate limits (pollwatch/ratelimits.py): requests per device token, per partner API key and SMS
+# messages per sender's phone number, as "<count>/<s|m|h|d>"; empty turns one off. Over the
+# limit: 429 with Retry-After. Counted in the cache above (Redis when REDIS_URL is set).
+RATE_LIMIT_TOKEN = os.environ.get("RATE_LIMIT_TOKEN", "120/m")
+RATE_LIMIT_API_KEY = os.environ.get("RATE_LIMIT_API_KEY", "600/m")
+RATE_LIMIT_SMS_SENDER = os.environ.get("RATE_LIMIT_SMS_SENDER", "30/m")
+RATELIMIT_USE_CACHE = "default"

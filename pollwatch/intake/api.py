@@ -20,12 +20,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
+from pollwatch import ratelimits
 from pollwatch.accounts.access import STAFF, access_mission_by_user, has_role
 from pollwatch.missions.models import Mission, Observer
+from pollwatch.problems import FieldProblem, Id, RateLimited, Text, responses
 from pollwatch.submissions import catalog
 from pollwatch.submissions.models import Channel, Incident, Submission
 from pollwatch.submissions.services import history_of
@@ -36,22 +39,61 @@ from .models import DeviceToken, InboundReport
 
 router = Router(tags=["reports"])
 MAX_LIMIT = 500
+#: The largest ``offset`` a list accepts (databases refuse larger ones; nobody pages that far).
+MAX_OFFSET = 2**31 - 1
+
+
+def _rate_limit(request: HttpRequest, principal: credentials.Principal) -> None:
+    """Count the request against its credential's rate (pollwatch/ratelimits.py); raise
+    :class:`RateLimited` (429) over it, before the endpoint runs, so nothing is stored."""
+    if principal.api_key is not None:
+        setting, kind = "RATE_LIMIT_API_KEY", "api-key"
+        who = f"api-key:{principal.api_key.pk}"
+    elif principal.device_token is not None:
+        setting, kind = "RATE_LIMIT_TOKEN", "device-token"
+        who = f"token:{principal.device_token.pk}"
+    elif principal.user is not None:
+        setting, kind, who = "RATE_LIMIT_TOKEN", "session", f"user:{principal.user.pk}"
+    else:
+        return
+    retry_after = ratelimits.check(request, setting, kind, who, label=principal.label)
+    if retry_after is not None:
+        raise RateLimited(f"too many requests with this {kind.replace('-', ' ')}; "
+                          f"retry in {retry_after} s", retry_after)
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> credentials.Principal | None:
+        if "\x00" in token:
+            return None
         principal = credentials.principal_for_secret(token)
         if principal is not None:
             request.principal = principal  # type: ignore[attr-defined]
+            _rate_limit(request, principal)
         return principal
 
 
 class BrowserSession(SessionAuth):
+    """The signed-in browser's session. Without one the request is not authenticated (401,
+    before any CSRF check); with one, an unsafe method needs the CSRF token (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header")
+        return request.COOKIES.get(self.param_name)
+
+    def __call__(self, request: HttpRequest) -> credentials.Principal | None:
+        self._get_key(request)
+        return self.authenticate(request, None)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> credentials.Principal | None:
         if not request.user.is_authenticated:
             return None
         principal = credentials.principal_for_user(request.user)
         request.principal = principal  # type: ignore[attr-defined]
+        _rate_limit(request, principal)
         return principal
 
 
@@ -119,14 +161,6 @@ class SubmissionOut(Schema):
     history: list[RevisionOut] | None = None
 
 
-class ProblemOut(Schema):
-    status: str
-    report: int | None = None
-    key: str = ""
-    reason: str
-    errors: list[dict[str, Any]] = []
-
-
 class SubmissionPage(Schema):
     items: list[SubmissionOut]
     next_offset: int | None
@@ -164,6 +198,17 @@ class DeviceTokenIn(Schema):
 
 # --- helpers --------------------------------------------------------------------------------
 
+def _utc(moment: dt.datetime, loc: list[str]) -> dt.datetime:
+    """``moment`` in UTC (naive: taken as UTC); a moment outside the years 1-9999 once in UTC
+    (``0001-01-01T00:00+05:00``) is a 422 naming ``loc``."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise FieldProblem(loc, "the time is outside the years 1 to 9999 in UTC", "out_of_range")
+
+
 def _principal(request: HttpRequest) -> credentials.Principal:
     return request.auth  # type: ignore[attr-defined,return-value]
 
@@ -178,7 +223,7 @@ def reading_scope(request: HttpRequest, mission_code: str | None = None) -> tupl
     if principal.observer is not None and not mission_code:
         return principal.observer.mission, principal.observer
     if principal.user is None or not mission_code:
-        raise HttpError(400, "say which mission (?mission=<code>)")
+        raise FieldProblem(["query", "mission"], "say which mission (?mission=<code>)", "missing")
     try:
         return access_mission_by_user(principal.user, mission_code, STAFF), None
     except PermissionDenied as exc:
@@ -211,9 +256,12 @@ def _answer(received: services.Received) -> HttpResponse:
         response = JsonResponse(submission_out(received.submission, replayed=received.replayed),
                                 status=200 if received.replayed else 201)
     else:
-        body = {"status": received.status, "report": received.report.pk, "key": received.report.key,
+        status = 409 if received.status == "refused" else 422
+        body = {"type": "about:blank", "title": "Conflict" if status == 409 else "Unprocessable Content",
+                "status": status, "detail": received.reason, "outcome": received.status,
+                "report": received.report.pk, "key": received.report.key,
                 "reason": received.reason, "errors": received.errors}
-        response = JsonResponse(body, status=409 if received.status == "refused" else 422)
+        response = JsonResponse(body, status=status)
     if received.replayed:
         response["Idempotent-Replayed"] = "true"
     return response
@@ -238,7 +286,8 @@ def _submitting_scope(request: HttpRequest, mission_code: str | None) -> tuple[M
     if principal.observer is not None:
         return principal.observer.mission, principal.observer
     if principal.user is None or not mission_code:
-        raise HttpError(400, "say which mission the report is for (mission)")
+        raise FieldProblem(["body", "mission"], "say which mission the report is for (mission)",
+                           "missing")
     try:
         return access_mission_by_user(principal.user, mission_code, STAFF), None
     except PermissionDenied as exc:
@@ -280,8 +329,7 @@ def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None
 
 # --- endpoints ------------------------------------------------------------------------------
 
-@router.post("/submissions", auth=AUTH, response={200: SubmissionOut, 201: SubmissionOut,
-                                                  409: ProblemOut, 422: ProblemOut},
+@router.post("/submissions", auth=AUTH, response=responses({200: SubmissionOut, 201: SubmissionOut}, 409),
              summary="Submit a report", url_name="submissions")
 def submit(request: HttpRequest, body: SubmissionIn):
     mission, observer = _submitting_scope(request, body.mission)
@@ -291,10 +339,11 @@ def submit(request: HttpRequest, body: SubmissionIn):
     return _answer(received)
 
 
-@router.get("/submissions", auth=AUTH, response=SubmissionPage, summary="List reports")
-def list_submissions(request: HttpRequest, mission: str | None = None, form: str | None = None,
-                     station: str | None = None, since: dt.datetime | None = None,
-                     current: bool = True, limit: int = 100, offset: int = 0):
+@router.get("/submissions", auth=AUTH, response=responses({200: SubmissionPage}), summary="List reports")
+def list_submissions(request: HttpRequest, mission: Text | None = None, form: Text | None = None,
+                     station: Text | None = None, since: dt.datetime | None = None,
+                     current: bool = True, limit: int = 100,
+                     offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     scope, observer = reading_scope(request, mission)
     query = (Submission.objects.filter(mission=scope)
              .select_related("mission", "form", "form_version", "station").order_by("-received_at", "-id"))
@@ -305,7 +354,7 @@ def list_submissions(request: HttpRequest, mission: str | None = None, form: str
     if station:
         query = query.filter(station__code=station)
     if since:
-        query = query.filter(received_at__gte=since)
+        query = query.filter(received_at__gte=_utc(since, ["query", "since"]))
     if current:
         query = query.filter(is_current=True)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -320,22 +369,23 @@ def _readable_submission(request: HttpRequest, ident: str, mission_code: str | N
                                                                     "station")
     if observer is not None:
         query = query.filter(observer=observer)
-    found = query.filter(pk=int(ident)).first() if ident.isdigit() else None
+    found = (query.filter(pk=int(ident)).first()
+             if ident.isascii() and ident.isdigit() and len(ident) < 19 else None)
     # Keys are unique per sender, not per mission: several senders' reports may share one.
     return found or query.filter(key=ident).order_by("id").first() or get_object_or_404(query, pk=None)
 
 
-@router.get("/submissions/{ident}", auth=AUTH, response=SubmissionOut,
+@router.get("/submissions/{ident}", auth=AUTH, response=responses({200: SubmissionOut}),
             summary="Read a report and its revisions (by id or key)")
-def get_submission(request: HttpRequest, ident: str, mission: str | None = None):
+def get_submission(request: HttpRequest, ident: Text, mission: Text | None = None):
     submission = _readable_submission(request, ident, mission)
     return submission_out(submission, history=history_of(submission))
 
 
 @router.post("/submissions/{submission_id}/corrections", auth=AUTH,
-             response={200: SubmissionOut, 201: SubmissionOut, 409: ProblemOut, 422: ProblemOut},
+             response=responses({200: SubmissionOut, 201: SubmissionOut}, 409),
              summary="Correct a report (a new revision; the old one is kept)")
-def correct(request: HttpRequest, submission_id: int, body: CorrectionIn, mission: str | None = None):
+def correct(request: HttpRequest, submission_id: Id, body: CorrectionIn, mission: Text | None = None):
     target = _readable_submission(request, str(submission_id), mission)
     principal = _principal(request)
     observer = principal.observer
@@ -348,9 +398,10 @@ def correct(request: HttpRequest, submission_id: int, body: CorrectionIn, missio
     return _answer(received)
 
 
-@router.get("/incidents", auth=AUTH, response=list[IncidentOut], summary="List incidents")
-def list_incidents(request: HttpRequest, mission: str | None = None, status: str | None = None,
-                   limit: int = 100, offset: int = 0):
+@router.get("/incidents", auth=AUTH, response=responses({200: list[IncidentOut]}),
+            summary="List incidents")
+def list_incidents(request: HttpRequest, mission: Text | None = None, status: Text | None = None,
+                   limit: int = 100, offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     scope, observer = reading_scope(request, mission)
     query = Incident.objects.filter(mission=scope).select_related("station").order_by("-reported_at")
     if observer is not None:
@@ -364,7 +415,8 @@ def list_incidents(request: HttpRequest, mission: str | None = None, status: str
             for i in query[offset:offset + limit]]
 
 
-@router.get("/me", auth=AUTH, summary="The observer, their assignments and forms")
+@router.get("/me", auth=AUTH, response=responses({200: dict[str, Any]}),
+            summary="The observer, their assignments and forms")
 def me(request: HttpRequest):
     from .observer_page import observer_summary
 
@@ -374,8 +426,9 @@ def me(request: HttpRequest):
     return observer_summary(principal.observer)
 
 
-@router.get("/forms", auth=AUTH, summary="The mission's published forms")
-def list_forms(request: HttpRequest, mission: str | None = None):
+@router.get("/forms", auth=AUTH, response=responses({200: list[dict[str, Any]]}),
+            summary="The mission's published forms")
+def list_forms(request: HttpRequest, mission: Text | None = None):
     scope, _ = reading_scope(request, mission)
     out = []
     for key, form in sorted(catalog.forms_of_mission(scope.pk).items()):
@@ -386,8 +439,9 @@ def list_forms(request: HttpRequest, mission: str | None = None):
     return out
 
 
-@router.get("/forms/{code}", auth=AUTH, summary="A form's definition, to render it")
-def get_form(request: HttpRequest, code: str, mission: str | None = None, version: int | None = None):
+@router.get("/forms/{code}", auth=AUTH, response=responses({200: dict[str, Any]}),
+            summary="A form's definition, to render it")
+def get_form(request: HttpRequest, code: Text, mission: Text | None = None, version: Id | None = None):
     scope, _ = reading_scope(request, mission)
     form = catalog.form_by_code(scope.pk, code)
     if form is None:
@@ -398,7 +452,8 @@ def get_form(request: HttpRequest, code: str, mission: str | None = None, versio
     return form_definition(found)
 
 
-@router.get("/devices", auth=AUTH, response=list[DeviceTokenOut], summary="My device tokens")
+@router.get("/devices", auth=AUTH, response=responses({200: list[DeviceTokenOut]}),
+            summary="My device tokens")
 def list_devices(request: HttpRequest):
     principal = _principal(request)
     if principal.user is None:
@@ -406,7 +461,7 @@ def list_devices(request: HttpRequest):
     return list(DeviceToken.objects.filter(user=principal.user))
 
 
-@router.post("/devices", auth=[BrowserSession()], response={201: NewDeviceTokenOut},
+@router.post("/devices", auth=[BrowserSession()], response=responses({201: NewDeviceTokenOut}),
              summary="Issue a device token for the signed-in user (shown once)")
 def create_device(request: HttpRequest, body: DeviceTokenIn):
     principal = _principal(request)
@@ -418,8 +473,9 @@ def create_device(request: HttpRequest, body: DeviceTokenIn):
                  "token": secret, "username": principal.user.username})
 
 
-@router.delete("/devices/{token_id}", auth=AUTH, response={204: None}, summary="Revoke a device token")
-def revoke_device(request: HttpRequest, token_id: int):
+@router.delete("/devices/{token_id}", auth=AUTH, response=responses({204: None}),
+               summary="Revoke a device token")
+def revoke_device(request: HttpRequest, token_id: Id):
     principal = _principal(request)
     token = get_object_or_404(DeviceToken.objects.select_related("mission"), pk=token_id)
     own = principal.user is not None and token.user_id == principal.user.pk

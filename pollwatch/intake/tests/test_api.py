@@ -75,7 +75,7 @@ def test_invalid_answers_are_quarantined_with_every_problem(oleg):
     response = oleg.post(URL, submission_body(opened_on_time="perhaps", commission_present=-3))
     assert response.status_code == 422
     body = response.json()
-    assert body["status"] == "quarantined"
+    assert body["status"] == 422 and body["outcome"] == "quarantined"
     questions = {error["question"] for error in body["errors"]}
     assert {"opened_on_time", "commission_present"} <= questions
     report = InboundReport.objects.get()
