@@ -124,8 +124,14 @@ def _confirmation(received: Received, language: str) -> str:
     keyword = submission.form.sms_keyword or submission.form.code
     station = submission.station.code if submission.station_id else ""
     answers = {k: v for k, v in submission.answers.items() if k != "station"}
-    parts = [replies.text("accepted", language, keyword=keyword.upper(), station=station,
-                          count=len(answers))]
+    lost = [item for flag in submission.flags if flag.get("code") == "not_saved"
+            for item in flag.get("questions", [])]
+    if lost:  # never "OK" for a message that lost an answer
+        parts = [replies.text("partly_saved", language, keyword=keyword.upper(), station=station,
+                              count=len(answers), not_saved=replies.not_saved_text(lost, language))]
+    else:
+        parts = [replies.text("accepted", language, keyword=keyword.upper(), station=station,
+                              count=len(answers))]
     for flag in submission.flags:
         if flag.get("code") == "not_assigned":
             parts.append(replies.text("not_assigned", language, station=station))
