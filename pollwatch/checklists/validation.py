@@ -25,10 +25,14 @@ repeat             a list of row objects                            list of clea
 group              an object of answers (ODK's nesting), flattened  (answers kept flat)
 =================  ===========================================================================
 
-Answers to questions that are not relevant (their skip logic is false) are dropped from
-``cleaned`` and reported in ``warnings`` (kind ``irrelevant``), not as errors: an SMS that
-answers one question too many is still counted. Required questions are required only when
-relevant. Unknown names are errors.
+Relevance (skip logic) is judged on the answers of the report together with ``prior``: what
+the sender's station record already holds for the form (an SMS often answers a condition in
+one message and its follow-up in the next); the report's own answers win over the record's.
+Answers to questions that are still not relevant are dropped from ``cleaned``, reported in
+``warnings`` (kind ``irrelevant``) and listed in ``not_saved`` with the condition that was not
+met, not as errors: the rest of the report is counted, and the channel must tell the sender
+what was not saved. Required questions are required only when relevant. Unknown names are
+errors. This is the one place where relevance is judged, for every channel.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ if TYPE_CHECKING:
 
     from .models import FormVersion
 
-__all__ = ["AnswerError", "ValidationResult", "check_answers", "validate_answers"]
+__all__ = ["AnswerError", "ValidationResult", "check_answers", "describe_condition",
+           "validate_answers"]
 
 MAX_TEXT = 5000
 MAX_INTEGER = 10**12
@@ -102,12 +107,18 @@ class AnswerError:
 @dataclass
 class ValidationResult:
     """``cleaned`` answers, ``errors`` (the submission is invalid when any), ``warnings``
-    (kept but worth a flag), and the names of irrelevant answers ``dropped``."""
+    (kept but worth a flag), and the names of irrelevant answers ``dropped``.
+
+    ``not_saved`` has one entry per answer given but dropped because its question is not asked:
+    ``{"question": name, "code": tag, "when": condition}``, where ``condition`` is the skip
+    logic that was not met in a simple form (see :func:`describe_condition`), or ``None`` when
+    it cannot be said simply."""
 
     cleaned: dict[str, Any] = field(default_factory=dict)
     errors: list[AnswerError] = field(default_factory=list)
     warnings: list[AnswerError] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    not_saved: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -340,8 +351,9 @@ def _xpath_value(spec: QuestionSpec, value: Any) -> Any:
 class _Checker:
     def __init__(self, schema: FormSchema, station_code: str | None,
                  zone: zoneinfo.ZoneInfo | None, district_choices: set[str] | None,
-                 district_ballots: Mapping[int, str] | None):
+                 district_ballots: Mapping[int, str] | None, prior: Mapping[str, Any] | None = None):
         self.schema = schema
+        self.prior = dict(prior or {})
         self.station_code = station_code
         self.zone = zone
         self.district_choices = district_choices
@@ -432,6 +444,21 @@ class _Checker:
                 return False
         return self._holds(spec, spec.relevant, context)
 
+    def unmet(self, spec: QuestionSpec, context: Mapping[str, Any], memo: dict[str, bool]):
+        """The skip logic (an expression) that makes ``spec`` not asked."""
+        for section in spec.sections:
+            if not memo.get(section, True):
+                return self.schema.by_name[section].relevant
+        return spec.relevant
+
+    def drop(self, spec: QuestionSpec, context: Mapping[str, Any], memo: dict[str, bool],
+             row: int | None, message: str) -> None:
+        self.result.dropped.append(spec.name)
+        self.warn(spec, "irrelevant", message, row)
+        self.result.not_saved.append({
+            "question": spec.name, "code": spec.tag, "row": row,
+            "when": describe_condition(self.unmet(spec, context, memo), self.schema)})
+
     def _holds(self, spec: QuestionSpec, expression, context, current: Any = None) -> bool:
         if expression is None:
             return True
@@ -470,9 +497,8 @@ class _Checker:
         unreadable = self.unreadable.pop((spec.name, row), None)
         if not self.is_relevant(spec, context, memo):
             if spec.name in typed or unreadable is not None:
-                self.result.dropped.append(spec.name)
-                self.warn(spec, "irrelevant", "answer ignored: the question is not asked "
-                          "given the other answers", row)
+                self.drop(spec, context, memo, row, "answer not saved: the question is not "
+                          "asked given the other answers")
             context.pop(spec.name, None)
             return
         if unreadable is not None:
@@ -499,8 +525,9 @@ class _Checker:
         self.resolve_ballot_numbers(raw_rows)
         typed_rows = {name: [self.convert_all(r, i) for i, r in enumerate(rows, 1)]
                       for name, rows in raw_rows.items()}
-        context: dict[str, Any] = {name: _xpath_value(self.schema.by_name[name], value)
-                                   for name, value in typed.items()}
+        context = self.prior_context()
+        context.update({name: _xpath_value(self.schema.by_name[name], value)
+                        for name, value in typed.items()})
         for name, rows in typed_rows.items():
             for child in self.schema.repeat_children.get(name, ()):
                 context[child.name] = [r[child.name] for r in rows if child.name in r]
@@ -519,13 +546,30 @@ class _Checker:
             self.check_protocol_rows()
         return self.result
 
+    def prior_context(self) -> dict[str, Any]:
+        """What skip logic sees of the station record (cleaned answers, as stored)."""
+        context: dict[str, Any] = {}
+        for name, value in self.prior.items():
+            spec = self.schema.by_name.get(name)
+            if spec is None or _is_empty(value):
+                continue
+            if spec.type == REPEAT and isinstance(value, list):
+                for child in self.schema.repeat_children.get(name, ()):
+                    context[child.name] = [r[child.name] for r in value
+                                           if isinstance(r, Mapping) and child.name in r]
+            elif spec.takes_answer and not spec.repeat:
+                try:
+                    context[name] = _xpath_value(spec, value)
+                except (KeyError, TypeError):
+                    continue
+        return context
+
     def settle_rows(self, spec: QuestionSpec, rows: list[dict] | None, context: dict[str, Any],
                     memo: dict[str, bool]) -> None:
         if not self.is_relevant(spec, context, memo):
             if rows:
-                self.result.dropped.append(spec.name)
-                self.warn(spec, "irrelevant", "rows ignored: the section is not asked given "
-                          "the other answers")
+                self.drop(spec, context, memo, None, "rows not saved: the section is not asked "
+                          "given the other answers")
             return
         if not rows:
             return
@@ -586,17 +630,68 @@ class _Checker:
                            "district", number)
 
 
+def _condition_value(spec: QuestionSpec | None, value: Any) -> str:
+    """A compared value as the observer writes it: Y/N, a choice's SMS value, else as is."""
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if spec is None:
+        return text
+    if spec.type == YES_NO and text in {"yes", "no"}:
+        back = {name: sms for sms, name in spec.sms_values.items()}
+        return back.get(text, "Y" if text == "yes" else "N")
+    if spec.type in {SELECT_ONE, SELECT_MULTIPLE}:
+        return spec.choice_sms.get(text) or {n: s for s, n in spec.sms_values.items()}.get(text, text)
+    return text
+
+
+def describe_condition(expression: Any, schema: FormSchema) -> dict[str, Any] | None:
+    """Skip logic in a form a reply can say: ``{"tag": "C3", "op": "=", "value": "Y"}`` for
+    ``${ballots_counted} = 'yes'``, ``{"op": "or", "terms": [...]}`` for ``or``/``and``
+    (``selected(${x}, 'v')`` reads as ``x = v``); ``None`` for anything else."""
+    if expression is None:
+        return None
+
+    def walk(node: tuple) -> dict[str, Any] | None:
+        if node[0] == "bin" and node[1] in {"and", "or"}:
+            terms = [walk(node[2]), walk(node[3])]
+            if any(t is None for t in terms):
+                return None
+            flat: list[dict[str, Any]] = []
+            for term in terms:
+                flat.extend(term["terms"] if term.get("op") == node[1] else [term])
+            return {"op": node[1], "terms": flat}
+        if node[0] == "bin" and node[1] in {"=", "!=", "<", "<=", ">", ">="}:
+            left, right = node[2], node[3]
+            if left[0] != "field" or right[0] not in {"str", "num"} or right[1] in ("", None):
+                return None
+            spec = schema.by_name.get(left[1])
+            return {"tag": spec.tag if spec else left[1], "op": node[1],
+                    "value": _condition_value(spec, right[1])}
+        if node[0] == "call" and node[1] == "selected" and len(node[2]) == 2:
+            field_node, value_node = node[2]
+            if field_node[0] == "field" and value_node[0] == "str" and value_node[1]:
+                spec = schema.by_name.get(field_node[1])
+                return {"tag": spec.tag if spec else field_node[1], "op": "=",
+                        "value": _condition_value(spec, value_node[1])}
+        return None
+
+    try:
+        return walk(expression.tree)
+    except (IndexError, TypeError, AttributeError):
+        return None
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def check_answers(schema: FormSchema, answers: Any, *, station_code: str | None = None,
                   timezone: str | None = None, district_choices: set[str] | None = None,
-                  district_ballots: Mapping[int, str] | None = None) -> ValidationResult:
+                  district_ballots: Mapping[int, str] | None = None,
+                  prior: Mapping[str, Any] | None = None) -> ValidationResult:
     """:func:`validate_answers` on a compiled schema, with the station given as plain values
     (no database access: this is the function the benchmarks and unit tests drive)."""
     zone = zoneinfo.ZoneInfo(timezone) if timezone else None
-    checker = _Checker(schema, station_code, zone, district_choices, district_ballots)
+    checker = _Checker(schema, station_code, zone, district_choices, district_ballots, prior)
     result = checker.run(answers)
     if schema.protocol is not None and schema.protocol.equations and not result.errors:
         from .protocols import equation_warnings
@@ -606,13 +701,16 @@ def check_answers(schema: FormSchema, answers: Any, *, station_code: str | None 
 
 
 def validate_answers(version: FormVersion, answers: Any, *,
-                     station: PollingStation | None = None) -> ValidationResult:
+                     station: PollingStation | None = None,
+                     prior: Mapping[str, Any] | None = None) -> ValidationResult:
     """Check ``answers`` (question name -> value) against ``version``.
 
     ``station`` is the polling station the report is for (as intake resolved it): the
     ``station`` answer must then match its code (it is filled in when missing), date-times
     without a zone are read in its zone, and a protocol's choices must be on the ballot of its
-    electoral district. Returns a :class:`ValidationResult`; nothing is written.
+    electoral district. ``prior`` is what the sender's station record already holds for the
+    form (cleaned answers by name): skip logic is judged on it and ``answers`` together.
+    Returns a :class:`ValidationResult`; nothing is written.
     """
     schema = schema_for(version)
     district_choices = district_ballots = None
@@ -625,5 +723,5 @@ def validate_answers(version: FormVersion, answers: Any, *,
         schema, answers,
         station_code=station.code if station is not None else None,
         timezone=station.timezone if station is not None else None,
-        district_choices=district_choices, district_ballots=district_ballots,
+        district_choices=district_choices, district_ballots=district_ballots, prior=prior,
     )

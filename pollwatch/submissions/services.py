@@ -76,8 +76,35 @@ class Prepared:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _validate(version: FormVersion, answers: dict[str, Any], station: PollingStation | None):
-    return forms.validate_answers(version, answers, station=station)
+def _validate(version: FormVersion, answers: dict[str, Any], station: PollingStation | None,
+              prior: dict[str, Any] | None = None):
+    return forms.validate_answers(version, answers, station=station, prior=prior)
+
+
+def _has_skip_logic(version: FormVersion) -> bool:
+    return any(spec.relevant is not None for spec in forms.schema(version).questions)
+
+
+def prior_answers(draft: Draft) -> dict[str, Any]:
+    """What the sender's station record already holds for the draft's form: the observer's own
+    newest answers (the record's merge state keeps them per source). Empty for a report
+    without an observer or station, a correction (it replaces a report) and a test report."""
+    if draft.observer is None or draft.station is None or draft.corrects is not None:
+        return {}
+    if draft.version.status == FormVersion.Status.DRAFT or not _has_skip_logic(draft.version):
+        return {}
+    from .models import StationRecord
+
+    found = (StationRecord.objects.filter(mission_id=draft.mission.pk, station_id=draft.station.pk,
+                                          form_id=draft.form.pk)
+             .values_list("merge_state", "answers").first())
+    if found is None:
+        return {}
+    state, answers = found
+    if not state:
+        return dict(answers or {})
+    mine = (state.get("sources") or {}).get(f"observer:{draft.observer.pk}") or {}
+    return {name: kept[0] for name, kept in mine.items() if isinstance(kept, list) and kept}
 
 
 def _station_form(version: FormVersion) -> bool:
@@ -96,7 +123,8 @@ def prepare_submission(draft: Draft) -> Prepared:
         raise Rejected("unknown_station", "the report does not say which polling station it is for",
                        [{"question": "station", "code": "", "kind": "required",
                          "message": "station: which polling station?"}])
-    result = _validate(version, draft.answers, draft.station)
+    prior = prior_answers(draft)
+    result = _validate(version, draft.answers, draft.station, prior)
     errors = [e.to_dict() for e in result.errors
               if not (draft.channel in PARTIAL_CHANNELS and e.kind == "required")]
     if errors:
@@ -104,8 +132,8 @@ def prepare_submission(draft: Draft) -> Prepared:
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise Rejected("invalid_answers", f"{len(errors)} answer(s) not accepted: {shown}{more}",
                        errors)
-    missing = [e for e in result.errors if e.kind == "required"]
-    flags = _flags(draft, missing, result.warnings)
+    missing = [e for e in result.errors if e.kind == "required" and e.question not in prior]
+    flags = _flags(draft, missing, result.warnings, result.not_saved)
     team_id = _team_for(draft)
     warnings = [w.to_dict() for w in result.warnings]
     return Prepared(draft, result.cleaned, flags, team_id, is_test, warnings)
@@ -118,7 +146,8 @@ def _accepts(version: FormVersion) -> bool:
     return version.status != FormVersion.Status.DRAFT
 
 
-def _flags(draft: Draft, missing: list[Any], warnings: list[Any]) -> list[dict[str, Any]]:
+def _flags(draft: Draft, missing: list[Any], warnings: list[Any],
+           not_saved: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     flags: list[dict[str, Any]] = []
     if draft.observer is not None and draft.station is not None:
         duties = [d for d in catalog.duties_of(draft.observer.pk) if d.station_id == draft.station.pk]
@@ -138,6 +167,10 @@ def _flags(draft: Draft, missing: list[Any], warnings: list[Any]) -> list[dict[s
         tags = ", ".join(e.message.split(":")[0] for e in missing[:10])
         flags.append({"code": "incomplete", "message": f"not answered yet: {tags}",
                       "questions": [e.question for e in missing]})
+    if not_saved:
+        tags = ", ".join(str(item["code"]) for item in not_saved[:10])
+        flags.append({"code": "not_saved", "message": f"answers not saved (not asked given the "
+                      f"other answers): {tags}", "questions": [dict(item) for item in not_saved]})
     for warning in warnings:
         if warning.kind in FLAGGED_WARNINGS:
             flags.append({"code": warning.kind, "message": warning.message})

@@ -219,3 +219,26 @@ def test_an_unreadable_answer_to_a_question_not_asked_is_dropped_not_an_error(fo
     assert result.ok and result.dropped == ["opened_at"]
     result = check_answers(form, {"station": "71001", "opened": "yes", "opened_at": "whenever"})
     assert [(e.question, e.kind) for e in result.errors] == [("opened_at", "type")]
+
+
+def test_skip_logic_is_judged_on_the_record_given_as_prior(form):
+    result = check_answers(form, {"station": "71001", "opened_at": "07:10"}, prior={"opened": "yes"})
+    assert result.cleaned["opened_at"] == "07:10" and not result.not_saved
+    # the report's own answers win over the record's
+    result = check_answers(form, {"station": "71001", "opened": "no", "opened_at": "07:10"},
+                           prior={"opened": "yes"})
+    assert "opened_at" not in result.cleaned
+    # a prior answer makes an answer not asked, too
+    result = check_answers(form, {"station": "71001", "opened_at": "07:10"}, prior={"opened": "no"})
+    assert "opened_at" not in result.cleaned and result.dropped == ["opened_at"]
+
+
+def test_not_saved_names_the_answer_and_the_condition_not_met(form):
+    result = check_answers(form, {"station": "71001", "opened": "no", "opened_at": "07:10",
+                                  "reason": "no staff"})
+    assert result.not_saved == [{"question": "opened_at", "code": "A2", "row": None,
+                                 "when": {"tag": "A1", "op": "=", "value": "Y"}}]
+    # a section's condition is the one named; an expression that is no plain comparison: None
+    result = check(form, {"reason": "x", "kind": "1"})
+    conditions = {item["question"]: item["when"] for item in result.not_saved}
+    assert conditions == {"reason": {"tag": "A1", "op": "=", "value": "N"}, "kind": None}

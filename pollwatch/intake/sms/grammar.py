@@ -9,7 +9,12 @@ Readers are forgiving: letter case and spacing do not matter (``op12345 a1y a2 n
 values may be joined by ``=``, ``:`` or nothing (``A1=Y``, ``A1Y``); commas and semicolons
 between answers are ignored; in numbers and station codes the letter O is read as 0 and the
 letters l and I as 1. Yes/no answers accept Y/N, YES/NO, 1/0 and the Russian and Kazakh
-words (Д/ДА, Н/НЕТ, И/ИӘ, Ж/ЖОҚ).
+words (Д/ДА, Н/НЕТ, И/ИӘ, Ж/ЖОҚ), and the Cyrillic У and Ү that look like Y.
+
+Observers on Russian or Kazakh keyboard layouts type Cyrillic letters that look like Latin
+ones: in the keyword, the tags and choice values, ``ОР``, ``А3``, ``С1`` are read as the Latin
+letters they look like (:func:`latin_lookalikes`); free text keeps what was typed. A NUL
+character is GSM 03.38's ``@`` (some gateways pass the septet on undecoded) and reads as ``@``.
 
 Nothing here touches the database: the caller supplies the forms as :class:`SmsSchema`. The
 reader never raises; everything it cannot read becomes a :class:`Problem` naming the tag.
@@ -22,10 +27,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-YES_WORDS = frozenset({"Y", "YES", "1", "Д", "ДА", "И", "ИӘ", "ИА", "IA"})
-NO_WORDS = frozenset({"N", "NO", "0", "Н", "НЕТ", "Ж", "ЖОҚ", "ЖОК"})
+YES_WORDS = frozenset({"Y", "YES", "1", "Д", "ДА", "И", "ИӘ", "ИА", "IA", "У", "Ү", "УЕС"})
+NO_WORDS = frozenset({"N", "NO", "0", "Н", "НЕТ", "Ж", "ЖОҚ", "ЖОК", "НО"})
 SLIPS = str.maketrans({"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1", "i": "1",
-                       "|": "1", "L": "1"})
+                       "|": "1", "L": "1", "І": "1", "і": "1", "З": "3", "з": "3"})
+#: Cyrillic (Russian and Kazakh) letters that look like Latin capitals, upper and lower case.
+LOOKALIKES = {
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "К": "K", "М": "M", "О": "O",
+    "Р": "P", "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Һ": "H", "Ѕ": "S", "Ј": "J", "Ԛ": "Q",
+    "Ԝ": "W",
+    "а": "A", "в": "B", "с": "C", "е": "E", "н": "H", "і": "I", "к": "K", "м": "M", "о": "O",
+    "р": "P", "т": "T", "х": "X", "у": "Y", "ү": "Y", "һ": "H", "ѕ": "S", "ј": "J", "ԛ": "Q",
+    "ԝ": "W",
+}
+#: GSM 03.38 encodes ``@`` as 0x00.
+GSM_AT = "\x00"
 TYPES = ("yes_no", "select_one", "select_multiple", "integer", "decimal", "time", "text", "raw",
          "repeat")
 #: In a repeat row, a column left empty.
@@ -95,6 +111,20 @@ class ParsedMessage:
         return not self.problems
 
 
+def latin_lookalikes(text: str) -> str:
+    """``ОР`` (Cyrillic) -> ``OP``: upper case, each Cyrillic letter that looks like a Latin
+    one replaced by it. Keeps the length (one character for one), so a position in the result
+    is the same position in ``text``."""
+    out = []
+    for char in text:
+        mapped = LOOKALIKES.get(char)
+        if mapped is None:
+            upper = char.upper()
+            mapped = upper if len(upper) == 1 else char
+        out.append(mapped)
+    return "".join(out)
+
+
 def fix_slips(text: str) -> str:
     """``l2O45`` -> ``12045``: only when the result is all digits, else unchanged."""
     fixed = text.translate(SLIPS)
@@ -115,6 +145,7 @@ def parse_message(text: str, schemas: Mapping[str, SmsSchema]) -> ParsedMessage:
 
 
 def _parse(text: str, schemas: dict[str, SmsSchema]) -> ParsedMessage:
+    text = text.replace(GSM_AT, "@")
     body, _, comment = text.partition("@")
     result = ParsedMessage(comment=" ".join(comment.split()))
     tokens = [t for t in _SPLIT.split(body) if t.strip(_TRIM)]
@@ -139,7 +170,7 @@ def _parse(text: str, schemas: dict[str, SmsSchema]) -> ParsedMessage:
 
 
 def _read_header(tokens: list[str], schemas: dict[str, SmsSchema]) -> tuple[str, str, list[str]]:
-    first = tokens[0].strip(_TRIM).upper()
+    first = latin_lookalikes(tokens[0].strip(_TRIM))
     if first in schemas:
         station = normalise_station(tokens[1]) if len(tokens) > 1 else ""
         return first, station, tokens[2:]
@@ -150,7 +181,7 @@ def _read_header(tokens: list[str], schemas: dict[str, SmsSchema]) -> tuple[str,
 
 
 def _tag_of(token: str, tags: dict[str, SmsQuestion]) -> SmsQuestion | None:
-    upper = token.strip(_TRIM).upper()
+    upper = latin_lookalikes(token.strip(_TRIM))
     if upper in tags:
         return tags[upper]
     if len(upper) > 1:
@@ -161,7 +192,7 @@ def _tag_of(token: str, tags: dict[str, SmsQuestion]) -> SmsQuestion | None:
 
 def _split_glued(token: str, tags: dict[str, SmsQuestion]) -> tuple[SmsQuestion, str] | None:
     """``A1Y`` -> (A1, ``Y``), the longest tag that leaves a readable value."""
-    upper = token.upper()
+    upper = latin_lookalikes(token)
     for code in sorted(tags, key=len, reverse=True):
         if upper.startswith(code) and len(token) > len(code):
             value = token[len(code):].lstrip(":=-")
@@ -193,7 +224,7 @@ def _read_answers(tokens: list[str], schema: SmsSchema, result: ParsedMessage) -
         else:
             glued = _split_glued(token, tags)
             if glued is None:
-                result.problems.append(Problem(token[:16], "unknown_tag"))
+                result.problems.append(Problem(_shown_tag(token)[:16], "unknown_tag"))
                 i += 1
                 continue
             question, value = glued
@@ -208,6 +239,12 @@ def _read_answers(tokens: list[str], schema: SmsSchema, result: ParsedMessage) -
                 value_tokens.append(tokens[i])
                 i += 1
         _store(question, " ".join(t.strip(_TRIM) or t for t in value_tokens), seen, result)
+
+
+def _shown_tag(token: str) -> str:
+    """A tag as a reply names it: in Latin letters when what was typed are look-alikes."""
+    folded = latin_lookalikes(token)
+    return folded if folded.isascii() else token
 
 
 def _read_row(question: SmsQuestion, tokens: list[str], i: int, tags: dict[str, SmsQuestion],
@@ -269,6 +306,9 @@ def _choice(question: SmsQuestion, raw: str) -> Any:
     upper = raw.upper()
     if upper in question.choices:
         return question.choices[upper]
+    folded = latin_lookalikes(raw)
+    if folded in question.choices:
+        return question.choices[folded]
     fixed = fix_slips(raw)
     if fixed in question.choices:
         return question.choices[fixed]

@@ -17,6 +17,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "OK {keyword} {station}: сохранено ответов: {count}. Спасибо.",
         "kk": "OK {keyword} {station}: {count} жауап сақталды. Рақмет.",
     },
+    "partly_saved": {
+        "en": "{keyword} {station}: {count} answers saved; {not_saved}.",
+        "ru": "{keyword} {station}: сохранено ответов: {count}; {not_saved}.",
+        "kk": "{keyword} {station}: {count} жауап сақталды; {not_saved}.",
+    },
+    "not_saved": {
+        "en": "{tag} not saved: asked only when {condition}",
+        "ru": "{tag} не сохранено: вопрос задаётся, только если {condition}",
+        "kk": "{tag} сақталмады: сұрақ тек {condition} болғанда қойылады",
+    },
+    "not_saved_plain": {
+        "en": "{tag} not saved: not asked given your other answers",
+        "ru": "{tag} не сохранено: вопрос не задаётся при ваших других ответах",
+        "kk": "{tag} сақталмады: басқа жауаптарыңызға қарағанда сұрақ қойылмайды",
+    },
     "not_assigned": {
         "en": "Note: {station} is not on your assignment list.",
         "ru": "Внимание: участка {station} нет в вашем задании.",
@@ -88,6 +103,42 @@ PROBLEMS: dict[str, dict[str, str]] = {
     "district": {"en": "not on this ballot", "ru": "нет в бюллетене", "kk": "бюллетеньде жоқ"},
 }
 MAX_PROBLEMS = 4
+#: How a reply says a skip-logic condition: comparison words and joining words.
+CONDITION_WORDS: dict[str, dict[str, str]] = {
+    "=": {"en": "is", "ru": "=", "kk": "="},
+    "!=": {"en": "is not", "ru": "≠", "kk": "≠"},
+    "or": {"en": "or", "ru": "или", "kk": "немесе"},
+    "and": {"en": "and", "ru": "и", "kk": "және"},
+}
+
+
+def condition_text(condition: dict[str, Any] | None, language: str) -> str:
+    """``C3 is Y`` / ``C3 = Y``; ``B3 is Y or B4 is Y``; "" when there is nothing simple to say."""
+    if not condition:
+        return ""
+    if condition.get("op") in {"or", "and"}:
+        parts = [condition_text(term, language) for term in condition.get("terms", [])]
+        if not all(parts):
+            return ""
+        words = CONDITION_WORDS[condition["op"]]
+        return f" {words.get(language, words['en'])} ".join(parts)
+    op = condition.get("op", "=")
+    words = CONDITION_WORDS.get(op)
+    shown = words.get(language, words["en"]) if words else op
+    return f"{condition.get('tag', '')} {shown} {condition.get('value', '')}".strip()
+
+
+def not_saved_text(items: list[dict[str, Any]], language: str) -> str:
+    """``C4 not saved: asked only when C3 is Y`` for each answer skip logic left out."""
+    phrases = []
+    for item in items[:MAX_PROBLEMS]:
+        condition = condition_text(item.get("when"), language)
+        tag = item.get("code") or item.get("question") or ""
+        phrases.append(text("not_saved", language, tag=tag, condition=condition) if condition
+                       else text("not_saved_plain", language, tag=tag))
+    if len(items) > MAX_PROBLEMS:
+        phrases.append(f"+{len(items) - MAX_PROBLEMS}")
+    return "; ".join(phrases)
 
 
 def language_of(observer: Any) -> str:

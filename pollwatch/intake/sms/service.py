@@ -15,7 +15,7 @@ from ..models import InboundReport
 from ..services import Received, content_hash, receive
 from . import replies
 from .gateways import InboundSms
-from .grammar import normalise_station
+from .grammar import GSM_AT, latin_lookalikes, normalise_station
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,13 @@ def sender_number(raw: str) -> str:
         return (raw or "").strip()[:32]
 
 
+def _words(text: str) -> list[str]:
+    return (text or "").replace(GSM_AT, "@").replace("@", " ").split()
+
+
 def _first_word(text: str) -> str:
-    words = (text or "").replace("@", " ").split()
-    return words[0].upper() if words else ""
+    words = _words(text)
+    return latin_lookalikes(words[0]) if words else ""
 
 
 def gsm_text(text: str) -> str:
@@ -64,11 +68,11 @@ def guess_mission(text: str) -> Mission | None:
     the message, so that its coordinators see the report in their quarantine queue."""
     from pollwatch.missions.models import Assignment
 
-    words = (text or "").replace("@", " ").split()
+    words = _words(text)
     if len(words) < 2:
         return None
     codes = {normalise_station(words[1])}
-    first = words[0].upper()
+    first = latin_lookalikes(words[0])
     tail = first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     if tail and tail != first:
         codes.add(normalise_station(tail))
@@ -131,8 +135,14 @@ def _confirmation(received: Received, language: str) -> str:
     keyword = submission.form.sms_keyword or submission.form.code
     station = submission.station.code if submission.station_id else ""
     answers = {k: v for k, v in submission.answers.items() if k != "station"}
-    parts = [replies.text("accepted", language, keyword=keyword.upper(), station=station,
-                          count=len(answers))]
+    lost = [item for flag in submission.flags if flag.get("code") == "not_saved"
+            for item in flag.get("questions", [])]
+    if lost:  # never "OK" for a message that lost an answer
+        parts = [replies.text("partly_saved", language, keyword=keyword.upper(), station=station,
+                              count=len(answers), not_saved=replies.not_saved_text(lost, language))]
+    else:
+        parts = [replies.text("accepted", language, keyword=keyword.upper(), station=station,
+                              count=len(answers))]
     for flag in submission.flags:
         if flag.get("code") == "not_assigned":
             parts.append(replies.text("not_assigned", language, station=station))
@@ -152,8 +162,8 @@ def _missing_tags(submission: Any, names: list[str]) -> str:
 
 
 def _header(text: str) -> tuple[str, str]:
-    words = (text or "").replace("@", " ").split()
-    keyword = words[0].upper() if words else ""
+    words = _words(text)
+    keyword = latin_lookalikes(words[0]) if words else ""
     station = normalise_station(words[1]) if len(words) > 1 else ""
     return keyword[:12], station[:16]
 
