@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import audit, two_factor
+from . import access, audit, two_factor
 
 
 class StaffTwoFactorMiddleware:
@@ -40,13 +40,15 @@ class StaffTwoFactorMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not user.is_verified()
                 and not request.path.startswith(self.open_paths())
-                and two_factor.needs_second_factor(user)):
-            if request.path.startswith("/api/"):
-                request.user = AnonymousUser()
-            else:
-                step = ("accounts:two_factor_verify" if two_factor.is_enrolled(user)
-                        else "accounts:two_factor_setup")
-                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+                and access.holds_staff_role(user)):
+            enrolled = two_factor.enrolled_in_session(request)
+            if enrolled or two_factor.required():
+                if request.path.startswith("/api/"):
+                    request.user = AnonymousUser()
+                else:
+                    step = "accounts:two_factor_verify" if enrolled else "accounts:two_factor_setup"
+                    wanted = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse(step)}?{wanted}")
         return self.get_response(request)
 
 

@@ -50,6 +50,25 @@ def needs_second_factor(user: User) -> bool:
     return required() or is_enrolled(user)
 
 
+SESSION_KEY = "pollwatch_two_factor_enrolled"
+
+
+def enrolled_in_session(request) -> bool:
+    """Whether the signed-in user has an app, read once per session (set at sign-in) so that
+    pages do not ask the database on every request."""
+    enrolled = request.session.get(SESSION_KEY)
+    if enrolled is None:
+        enrolled = request.session[SESSION_KEY] = is_enrolled(request.user)
+    return bool(enrolled)
+
+
+def remember_enrolment(sender, request=None, user=None, **kwargs) -> None:
+    """``user_logged_in`` receiver: note in the new session whether the user has an app."""
+    session = getattr(request, "session", None)
+    if session is not None and user is not None and access.holds_staff_role(user):
+        session[SESSION_KEY] = is_enrolled(user)
+
+
 def start_enrolment(user: User) -> TOTPDevice:
     """The unconfirmed app the user is setting up (the same one until it is confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()

@@ -35,6 +35,7 @@ def setup(request):
         codes = two_factor.confirm_enrolment(user, device, request.POST.get("code", ""))
         if codes is not None:
             otp_login(request, device)
+            request.session[two_factor.SESSION_KEY] = True
             request.session[_CODES_KEY] = codes
             request.session["pollwatch_after_codes"] = _next_url(request, "")
             return redirect("accounts:two_factor_recovery_codes")
@@ -53,6 +54,7 @@ def verify(request):
     """After the password: the app's 6-digit code, or one recovery code."""
     user = request.user
     if not two_factor.is_enrolled(user):
+        request.session[two_factor.SESSION_KEY] = False  # reset by an administrator meanwhile
         wanted = _next_url(request, "")
         return redirect(reverse("accounts:two_factor_setup")
                         + (f"?{urlencode({'next': wanted})}" if wanted else ""))

@@ -233,3 +233,15 @@ def test_two_factor_pages_speak_russian(world, client, required):
     sign_in(client, "alice")
     page = client.get(reverse("accounts:two_factor_setup"), HTTP_ACCEPT_LANGUAGE="ru")
     assert "Настройка двухфакторного входа" in page.content.decode()
+
+
+def test_after_a_reset_an_optional_user_is_no_longer_sent_to_verify(world, client):
+    enrol(world.alice)
+    sign_in(client, "alice")
+    assert client.get("/m/alpha/")["Location"].startswith(reverse("accounts:two_factor_verify"))
+    two_factor.reset(world.alice, world.admin)
+
+    assert client.get("/m/alpha/").status_code == 302
+    assert client.get(reverse("accounts:two_factor_verify")).status_code == 302
+    assert client.get("/m/alpha/").status_code == 200
+
