@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "pollwatch.statements",
     "pollwatch.dashboard",
     "pollwatch.demo",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -107,10 +111,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pollwatch.accounts.middleware.StaffTwoFactorMiddleware",
+    "pollwatch.accounts.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "pollwatch.intake.limits.BodyLimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pollwatch.urls"
@@ -151,7 +160,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "public:home"
+LOGOUT_REDIRECT_URL = "dashboard:landing"
+# The lockout check comes first (it needs the request: pollwatch/accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "pollwatch.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -303,3 +317,33 @@ RATE_LIMIT_TOKEN = os.environ.get("RATE_LIMIT_TOKEN", "120/m")
 RATE_LIMIT_API_KEY = os.environ.get("RATE_LIMIT_API_KEY", "600/m")
 RATE_LIMIT_SMS_SENDER = os.environ.get("RATE_LIMIT_SMS_SENDER", "30/m")
 RATELIMIT_USE_CACHE = "default"
+# How many proxies in front of pollwatch append to X-Forwarded-For (0: use the connection's
+# address). The client address for lockouts and the audit log is read from the right, past them.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Password sign-in: after SIGN_IN_PASSWORD_ATTEMPTS wrong passwords for one user name from one
+# address, that pair is locked out for SIGN_IN_LOCKOUT_MINUTES (django-axes; 429 page).
+SIGN_IN_PASSWORD_ATTEMPTS = env_int("SIGN_IN_PASSWORD_ATTEMPTS", 5)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = SIGN_IN_PASSWORD_ATTEMPTS
+AXES_COOLOFF_TIME = SIGN_IN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "pollwatch.accounts.audit.client_address"
+AXES_LOCKOUT_CALLABLE = "pollwatch.accounts.signin_views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+# The pause runs SIGN_IN_LOCKOUT_MINUTES from the lockout; attempts during it are refused, not counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are in pollwatch's own audit log, with the address and the browser.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Second factor for staff (administrators, coordinators, analysts): "required" sends a staff user
+# without a confirmed authenticator app to set one up; "optional" lets them choose (the demo and
+# the tests). Either way, a user who has one is asked for its code after the password.
+STAFF_TWO_FACTOR = os.environ.get("STAFF_TWO_FACTOR", "optional" if (DEMO or TESTING) else "required")
+if STAFF_TWO_FACTOR not in {"required", "optional"}:
+    raise ImproperlyConfigured(f"STAFF_TWO_FACTOR={STAFF_TWO_FACTOR!r}: use required or optional")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "pollwatch")
+# django-axes logs each failure at INFO and each lockout at WARNING (user names masked).
+LOGGING["loggers"]["axes"] = {"level": "ERROR" if TESTING else "WARNING"}

@@ -206,3 +206,14 @@ def mission_view(*allowed: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def holds_staff_role(user: Any) -> bool:
+    """Administrators, and coordinators or analysts of any mission: the accounts that must
+    sign in with a second factor (``STAFF_TWO_FACTOR``). Observers only are not staff."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_administrator(user):
+        return True
+    staff_roles = {Role(role).value for role in STAFF}
+    return any(role in staff_roles for role in _roles_by_mission(user).values())

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import audit
 from .models import AuditEntry, Membership, User
@@ -43,6 +45,18 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_superuser", "language"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("pollwatch", {"fields": ["language", "phone"]})]
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone): the user enrols again"))
+    def reset_second_factor(self, request, queryset):
+        from . import two_factor
+
+        for user in queryset:
+            two_factor.reset(user, request.user)
+        self.message_user(request, ngettext(
+            "The second factor of %(count)d user was reset.",
+            "The second factors of %(count)d users were reset.",
+            queryset.count()) % {"count": queryset.count()})
 
 
 @admin.register(Membership)
@@ -67,3 +81,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def unregister_device_admins() -> None:
+    """Second factors change only through accounts/two_factor.py (audited): the admin resets
+    them with the action above, and does not edit devices or recovery codes by hand."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

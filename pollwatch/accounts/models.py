@@ -62,6 +62,12 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("deleted")
         IMPORT = "import", _("imported")
         ACTION = "action", _("action")
+        SIGN_IN = "sign_in", _("signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+        LOCKOUT = "lockout", _("locked out")
+        SIGN_OUT = "sign_out", _("signed out")
+        TWO_FACTOR = "two_factor", _("second factor")
+        DOWNLOAD = "download", _("downloaded")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -75,6 +81,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     mission = models.ForeignKey("missions.Mission", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
+    address = models.GenericIPAddressField(null=True, blank=True,
+                                           help_text=_("The client's address, when a request acted"))
+    user_agent = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

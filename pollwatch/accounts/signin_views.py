@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import onetime
+from . import audit, onetime
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return audit.client_address(request) or ""
 
 
 def _next_url(request, default: str = "accounts:home") -> str:
@@ -63,3 +64,9 @@ def link_sign_in(request, token: str):
             return _signed_in(request, user)
     status = 200 if record is not None else 410
     return render(request, "accounts/link_sign_in.html", {"record": record}, status=status)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page a locked-out password sign-in gets (django-axes' ``AXES_LOCKOUT_CALLABLE``)."""
+    minutes = int(getattr(settings, "SIGN_IN_LOCKOUT_MINUTES", 15))
+    return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)
