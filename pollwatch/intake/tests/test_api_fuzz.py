@@ -32,6 +32,9 @@ def credentials_for(world, forms):
     return make
 
 
+# Each request commits on its own, as in production: one request's database error cannot break
+# the next one's transaction, as it would inside a test-wide transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("kind", ["observer token", "partner API key"])
 def test_fuzzed_requests_never_get_a_server_error_or_an_undeclared_status(
         kind, credentials_for, settings):
