@@ -635,11 +635,13 @@ def _condition_value(spec: QuestionSpec | None, value: Any) -> str:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if spec is None:
         return text
+    back: dict[str, str] = {}
+    for sms, name in spec.sms_values.items():
+        back.setdefault(name, sms)  # the first SMS value of a choice is the one printed
     if spec.type == YES_NO and text in {"yes", "no"}:
-        back = {name: sms for sms, name in spec.sms_values.items()}
-        return back.get(text, "Y" if text == "yes" else "N")
+        return spec.choice_sms.get(text) or back.get(text, "Y" if text == "yes" else "N")
     if spec.type in {SELECT_ONE, SELECT_MULTIPLE}:
-        return spec.choice_sms.get(text) or {n: s for s, n in spec.sms_values.items()}.get(text, text)
+        return spec.choice_sms.get(text) or back.get(text, text)
     return text
 
 

@@ -85,6 +85,24 @@ def _has_skip_logic(version: FormVersion) -> bool:
     return any(spec.relevant is not None for spec in forms.schema(version).questions)
 
 
+def _record_may_matter(version: FormVersion, result: Any) -> bool:
+    """Whether the station record could change the judgement of a report checked alone: an
+    answer was not saved, a required answer is missing, or a saved answer's skip logic reads a
+    question the report does not answer. A complete report costs no extra read."""
+    if result.not_saved or any(e.kind == "required" for e in result.errors):
+        return True
+    compiled = forms.schema(version)
+    given = set(result.cleaned)
+    for name in given:
+        spec = compiled.by_name.get(name)
+        if spec is None:
+            continue
+        owners = [spec, *(compiled.by_name[s] for s in spec.sections if s in compiled.by_name)]
+        if any(o.relevant is not None and not o.relevant.fields <= given for o in owners):
+            return True
+    return False
+
+
 def prior_answers(draft: Draft) -> dict[str, Any]:
     """What the sender's station record already holds for the draft's form: the observer's own
     newest answers (the record's merge state keeps them per source). Empty for a report
@@ -123,8 +141,12 @@ def prepare_submission(draft: Draft) -> Prepared:
         raise Rejected("unknown_station", "the report does not say which polling station it is for",
                        [{"question": "station", "code": "", "kind": "required",
                          "message": "station: which polling station?"}])
-    prior = prior_answers(draft)
-    result = _validate(version, draft.answers, draft.station, prior)
+    result = _validate(version, draft.answers, draft.station)
+    prior: dict[str, Any] = {}
+    if _record_may_matter(version, result):
+        prior = prior_answers(draft)
+        if prior:
+            result = _validate(version, draft.answers, draft.station, prior)
     errors = [e.to_dict() for e in result.errors
               if not (draft.channel in PARTIAL_CHANNELS and e.kind == "required")]
     if errors:
