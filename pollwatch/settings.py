@@ -238,3 +238,12 @@ SIGN_IN_CODE_ATTEMPTS = env_int("SIGN_IN_CODE_ATTEMPTS", 5)
 SIGN_IN_CODE_WINDOW = env_int("SIGN_IN_CODE_WINDOW", 15 * 60)
 # The quick count and forensics pages recompute at most this often while reports arrive.
 DASHBOARD_RECOMPUTE_SECONDS = env_int("DASHBOARD_RECOMPUTE_SECONDS", 60)
+# Uploads (evidence, form workbooks, statement PDFs) are private: views check the reader's
+# right, then hand the file to the front server (docs/operations.md). SENDFILE_BACKEND:
+# simple (Django streams the file), nginx (X-Accel-Redirect) or xsendfile (Apache X-Sendfile).
+SENDFILE_BACKEND = "django_sendfile.backends." + {
+    "simple": "simple", "nginx": "nginx", "xsendfile": "xsendfile",
+}.get(os.environ.get("SENDFILE_BACKEND", "simple"), "simple")
+SENDFILE_ROOT = MEDIA_ROOT
+# The internal location the front server maps to MEDIA_ROOT (nginx: an `internal` location).
+SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media")
