@@ -25,6 +25,7 @@ def world(db, settings, tmp_path):
     from pollwatch.factories import build_world
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SENDFILE_ROOT = settings.MEDIA_ROOT
     return build_world()
 
 

@@ -347,3 +347,12 @@ if STAFF_TWO_FACTOR not in {"required", "optional"}:
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "pollwatch")
 # django-axes logs each failure at INFO and each lockout at WARNING (user names masked).
 LOGGING["loggers"]["axes"] = {"level": "ERROR" if TESTING else "WARNING"}
+# Uploads (evidence, form workbooks, statement PDFs) are private: views check the reader's
+# right, then hand the file to the front server (docs/operations.md). SENDFILE_BACKEND:
+# simple (Django streams the file), nginx (X-Accel-Redirect) or xsendfile (Apache X-Sendfile).
+SENDFILE_BACKEND = "django_sendfile.backends." + {
+    "simple": "simple", "nginx": "nginx", "xsendfile": "xsendfile",
+}.get(os.environ.get("SENDFILE_BACKEND", "simple"), "simple")
+SENDFILE_ROOT = MEDIA_ROOT
+# The internal location the front server maps to MEDIA_ROOT (nginx: an `internal` location).
+SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media")

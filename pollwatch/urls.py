@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from .api import api
+from .submissions.views import evidence_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,5 +14,6 @@ urlpatterns = [
     path("", include("pollwatch.statements.urls")),
     path("", include("pollwatch.results.urls")),
     path("", include("pollwatch.checklists.urls")),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Uploads are private: no /media/ route; each kind of file has a view that checks the reader.
+    path("evidence/<int:evidence>/", evidence_file, name="evidence"),
 ]

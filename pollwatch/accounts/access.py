@@ -217,3 +217,57 @@ def holds_staff_role(user: Any) -> bool:
         return True
     staff_roles = {Role(role).value for role in STAFF}
     return any(role in staff_roles for role in _roles_by_mission(user).values())
+# --- private files ------------------------------------------------------------------------
+# Uploads are served only through views that call these (pollwatch/files.py); there is no
+# public /media/ route. A file of another mission is reported as not found.
+
+if TYPE_CHECKING:
+    from pollwatch.checklists.models import FormVersion
+    from pollwatch.statements.models import PublishedDocument
+    from pollwatch.submissions.models import Evidence
+
+
+def access_evidence_by_user(user: Any, evidence_id: int,
+                            allowed: Iterable[Role] = STAFF) -> Evidence:
+    """A submission's attachment: staff of its mission, or the observer who sent it."""
+    from pollwatch.submissions.models import Evidence
+
+    evidence = (Evidence.objects.select_related("submission", "submission__observer")
+                .filter(pk=evidence_id).first())
+    if evidence is None:
+        raise Http404("No such evidence")
+    submission = evidence.submission
+    if has_role(user, submission.mission_id, allowed):
+        return evidence
+    observer = submission.observer
+    if (observer is not None and observer.user_id and user.is_authenticated
+            and observer.user_id == user.pk and observer.is_active):
+        return evidence
+    raise Http404("No such evidence")
+
+
+def access_form_file_by_user(user: Any, mission: Mission, version_id: int,
+                             allowed: Iterable[Role] = STAFF) -> FormVersion:
+    """A form version with its uploaded workbook: staff of the form's mission only."""
+    from pollwatch.checklists.models import FormVersion
+
+    version = (FormVersion.objects.select_related("form")
+               .filter(pk=version_id, form__mission=mission).first())
+    if version is None or not has_role(user, mission, allowed):
+        raise Http404("No such form version")
+    return version
+
+
+def access_published_document_by_user(user: Any, mission: Mission, slug: str, number: int,
+                                      language: str) -> PublishedDocument:
+    """A statement's PDF in one language: public once that version is published; nothing of
+    a draft is ever a file anyone can fetch."""
+    from pollwatch.statements.models import PublishedDocument
+
+    document = (PublishedDocument.objects.select_related("publication", "publication__statement")
+                .filter(publication__statement__mission=mission,
+                        publication__statement__slug=slug, publication__number=number,
+                        language=language, publication__published_at__isnull=False).first())
+    if document is None:
+        raise Http404("No such published document")
+    return document

@@ -11,7 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import MANAGERS, STAFF, has_role, mission_view
+from pollwatch.accounts.access import (
+    MANAGERS,
+    STAFF,
+    access_form_file_by_user,
+    has_role,
+    mission_view,
+)
+from pollwatch.files import serve_file
 
 from . import services
 from .forms import UploadForm
@@ -111,10 +118,9 @@ def version_xform(request, mission, version):
 
 @mission_view(*STAFF)
 def version_workbook(request, mission, version):
-    found = _version(mission, version)
+    found = access_form_file_by_user(request.user, mission, version)
     if not found.xlsform:
         raise Http404("No workbook")
-    response = HttpResponse(found.xlsform.read(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{found.xform_id}-v{found.number}.xlsx"'
-    return response
+    return serve_file(request, found.xlsform, filename=f"{found.xform_id}-v{found.number}.xlsx",
+                      content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      attachment=True)

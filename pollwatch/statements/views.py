@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.accounts.access import STAFF, access_published_document_by_user, mission_view
+from pollwatch.files import serve_file
 from pollwatch.missions.models import Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission
 
@@ -315,11 +316,10 @@ def public_statement(request, mission, slug):
 
 
 def public_pdf(request, mission, slug, number, language):
-    statement = _published(_public_mission(mission), slug)
-    publication = get_object_or_404(statement.publications, number=number)
-    document = get_object_or_404(publication.documents, language=language)
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf",
-                        filename=f"{statement.slug}-v{number}-{language}.pdf")
+    document = access_published_document_by_user(request.user, _public_mission(mission), slug,
+                                                 number, language)
+    return serve_file(request, document.pdf, filename=f"{slug}-v{number}-{language}.pdf",
+                      content_type="application/pdf")
 
 
 def public_open_data(request, mission, slug):

@@ -3,11 +3,13 @@ observed protocols."""
 
 from __future__ import annotations
 
-from django.http import Http404, StreamingHttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.accounts.access import STAFF, access_evidence_by_user, mission_view
 from pollwatch.checklists.models import Form
+from pollwatch.files import serve_file
 
 from . import exports
 
@@ -42,3 +44,11 @@ def export(request, mission, what: str, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+def evidence_file(request, evidence: int) -> HttpResponse:
+    """A submission's photo or file: the observer who sent it and the staff of its mission."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = access_evidence_by_user(request.user, evidence)
+    return serve_file(request, found.file, content_type=found.content_type or None)
