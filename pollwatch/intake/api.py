@@ -24,7 +24,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from pollwatch.accounts.access import STAFF, access_mission_by_user, has_role
+from pollwatch.accounts import audit
+from pollwatch.accounts.access import STAFF, access_mission_by_user, may_manage_mission
 from pollwatch.missions.models import Mission, Observer
 from pollwatch.submissions import catalog
 from pollwatch.submissions.models import Channel, Incident, Submission
@@ -275,7 +276,7 @@ def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None
                                        status=InboundReport.Status.QUARANTINED).first()
     if old is not None:
         services.discard_report(old, f"resent by the observer as {new_key}",
-                                observer.user or f"observer:{observer.pk}")
+                                audit.SystemActor.for_observer(observer))
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ def correct(request: HttpRequest, submission_id: int, body: CorrectionIn, missio
     observer = principal.observer
     if principal.api_key is not None:
         raise HttpError(403, "partners cannot correct reports")
-    if observer is None and not has_role(principal.user, target.mission, ("coordinator",)):
+    if observer is None and not may_manage_mission(principal.user, target.mission):
         raise HttpError(403, "only the observer or a coordinator may correct a report")
     received = submit_report(request, body, mission=target.mission, observer=observer,
                              corrects=target.pk)
@@ -423,7 +424,7 @@ def revoke_device(request: HttpRequest, token_id: int):
     token = get_object_or_404(DeviceToken.objects.select_related("mission"), pk=token_id)
     own = principal.user is not None and token.user_id == principal.user.pk
     manages = (principal.user is not None and token.mission_id is not None
-               and has_role(principal.user, token.mission, ("coordinator",)))
+               and may_manage_mission(principal.user, token.mission))
     if not (own or manages):
         raise HttpError(404, "Not Found")
     credentials.revoke_device_token(token, principal.user)

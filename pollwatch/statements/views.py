@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.accounts.access import STAFF, is_group_coordinator, may_decide_statement, mission_view
 from pollwatch.missions.models import Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission
 
@@ -158,12 +158,12 @@ def statement_detail(request, mission, slug):
         "mission": mission, "statement": statement, "language": language, "title": title,
         "sections": sections, "mission_name": mission.name_in(language),
         "problems": services.publication_problems(statement) if statement.is_editable else [],
-        "may_decide": services._may_decide(request.user, statement),
+        "may_decide": may_decide_statement(request.user, statement),
         "items": statement.items.select_related("finding", "source", "source__group"),
         "approved_findings": approved, "joinable": joinable, "section_choices": _section_choices(),
         "signoffs": statement.signoffs.select_related("group", "signed_by"),
         "missing": services.missing_signoffs(statement),
-        "my_groups": [g for g in statement.groups.all() if services.is_group_coordinator(request.user, g)],
+        "my_groups": [g for g in statement.groups.all() if is_group_coordinator(request.user, g)],
         "publications": statement.publications.prefetch_related("documents")})
 
 
