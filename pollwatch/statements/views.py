@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -217,12 +216,11 @@ def statement_action(request, mission, slug, action):
             services.reopen_statement(statement, request.user)
         else:
             raise Http404("No such action")
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Done."))
+    # A PermissionDenied (not the statement's group coordinator) goes up: 403.
     return redirect("statements:detail", mission=mission.code, slug=statement.slug)
 
 
