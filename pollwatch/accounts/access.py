@@ -184,12 +184,23 @@ def access_station_by_user(user: Any, mission: Mission, station_id: int,
     raise Http404("No such polling station")
 
 
-def mission_view(*allowed: Role) -> Callable:
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def mission_view(*allowed: Role, read: Iterable[Role] | None = None,
+                 write: Iterable[Role] | None = None) -> Callable:
     """Decorate a view taking ``mission`` (its code): resolve it and check the role.
 
-    Sets ``request.mission`` and ``request.mission_role``. Anonymous users go to sign in.
+    ``read`` (or the positional roles; staff by default) may open the page with GET or HEAD;
+    ``write`` (the read roles when not given) may POST, PUT, PATCH or DELETE to it. So a view
+    declares its rule once, e.g. ``@mission_view(read=STAFF, write=MANAGERS)``, and never checks
+    ``request.method`` against a role itself.
+
+    Sets ``request.mission``, ``request.mission_role`` and ``request.may_write``. Anonymous users
+    go to sign in.
     """
-    roles = allowed or STAFF
+    read_roles = tuple(read if read is not None else (allowed or STAFF))
+    write_roles = tuple(write) if write is not None else read_roles
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -198,11 +209,16 @@ def mission_view(*allowed: Role) -> Callable:
                 from django.contrib.auth.views import redirect_to_login
 
                 return redirect_to_login(request.get_full_path())
-            found = access_mission_by_user(request.user, mission, roles)
+            found = access_mission_by_user(request.user, mission, read_roles)
+            may_write = has_role(request.user, found, write_roles)
+            if request.method in UNSAFE_METHODS and not may_write:
+                raise PermissionDenied("Your role in this mission does not allow this change")
             request.mission = found  # type: ignore[attr-defined]
             request.mission_role = role_in_mission(request.user, found)  # type: ignore[attr-defined]
+            request.may_write = may_write  # type: ignore[attr-defined]
             return view(request, found, *args, **kwargs)
 
+        wrapper.mission_rule = {"read": read_roles, "write": write_roles}  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -217,6 +233,8 @@ def holds_staff_role(user: Any) -> bool:
         return True
     staff_roles = {Role(role).value for role in STAFF}
     return any(role in staff_roles for role in _roles_by_mission(user).values())
+
+
 # --- private files ------------------------------------------------------------------------
 # Uploads are served only through views that call these (pollwatch/files.py); there is no
 # public /media/ route. A file of another mission is reported as not found.
@@ -271,3 +289,111 @@ def access_published_document_by_user(user: Any, mission: Mission, slug: str, nu
     if document is None:
         raise Http404("No such published document")
     return document
+# --- predicates the services call -----------------------------------------------------------
+# A service never trusts its caller: it asks one of these with the actor it was given. An actor
+# is a signed-in ``User`` or an explicit ``audit.SystemActor``; anything else is refused.
+
+def may_read_mission(actor: Any, mission: Mission | int) -> bool:
+    """Staff of the mission (analyst, coordinator), administrators and the system."""
+    return _actor_has_role(actor, mission, STAFF)
+
+
+def may_manage_mission(actor: Any, mission: Mission | int) -> bool:
+    """Coordinators of the mission, administrators and the system."""
+    return _actor_has_role(actor, mission, MANAGERS)
+
+
+def _actor_has_role(actor: Any, mission: Mission | int, roles: Iterable[Role]) -> bool:
+    from .audit import SystemActor
+    from .models import User
+
+    if isinstance(actor, SystemActor):
+        return True
+    if isinstance(actor, User):
+        return has_role(actor, mission, roles)
+    return False
+
+
+def require_actor_role(actor: Any, mission: Mission | int, roles: Iterable[Role], what: str) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` holds one of ``roles`` in ``mission``.
+
+    ``what`` says what was refused, in the user's words ("approve findings"). The system
+    (an ``audit.SystemActor``: commands, the demo, intake) may; an unknown actor (a string,
+    ``None``, an anonymous user) may not.
+    """
+    if not _actor_has_role(actor, mission, roles):
+        from django.utils.translation import gettext as _
+
+        # Translators: %(what)s is one of the actions ("write findings", "edit statements"...).
+        raise PermissionDenied(_("Your role in this mission does not allow you to %(what)s") % {"what": what})
+
+
+def is_group_coordinator(actor: Any, group: Any) -> bool:
+    """The group's coordinator: a coordinator of the group's mission who is named on the group
+    or whose membership is in the group; administrators and the system too.
+
+    Being named on the group is not enough without the coordinator role in its mission: a
+    membership revoked (or never granted) takes the right away.
+    """
+    from .audit import SystemActor
+    from .models import User
+
+    if isinstance(actor, SystemActor) or is_administrator(actor):
+        return True
+    if not (isinstance(actor, User) and actor.is_authenticated and actor.is_active):
+        return False
+    if role_in_mission(actor, group.mission_id) != Role.COORDINATOR:
+        return False
+    if group.coordinator_id == actor.pk:
+        return True
+    return Membership.objects.filter(user=actor, mission_id=group.mission_id, group=group,
+                                     role=Role.COORDINATOR).exists()
+
+
+def may_decide_statement(actor: Any, statement: Any) -> bool:
+    """Approve, publish or reopen a statement: the coordinator of its group (of one of its
+    groups, for a common statement), a coordinator of the mission for a statement without a
+    group, administrators and the system. Nobody else, and no unknown actor."""
+    from .audit import SystemActor
+    from .models import User
+
+    if isinstance(actor, SystemActor):
+        return True
+    if not isinstance(actor, User):
+        return False
+    if statement.is_common:
+        return any(is_group_coordinator(actor, g) for g in statement.groups.all())
+    if statement.group_id:
+        return is_group_coordinator(actor, statement.group)
+    return has_role(actor, statement.mission, MANAGERS)
+
+
+def inbound_reports_for_user(user: Any, mission: Mission) -> QuerySet:
+    """The inbound reports (quarantine) ``user`` may see in ``mission``: the mission's own;
+    administrators also see reports no mission could be found for (an unknown sender)."""
+    from django.db.models import Q
+
+    from pollwatch.intake.models import InboundReport
+
+    if not has_role(user, mission, STAFF):
+        return InboundReport.objects.none()
+    if is_administrator(user):
+        return InboundReport.objects.filter(Q(mission=mission) | Q(mission__isnull=True))
+    return InboundReport.objects.filter(mission=mission)
+
+
+def require_inbound_handler(actor: Any, report: Any, observer: Any = None) -> None:
+    """Fixing (re-processing, re-attributing) or discarding a quarantined report: a coordinator
+    of its mission, and of the observer's mission when it is attributed to one; a report of no
+    mission only an administrator; the system (an observer replacing their own report) always."""
+    from django.utils.translation import gettext as _
+
+    from .audit import SystemActor
+
+    if isinstance(actor, SystemActor):
+        return
+    missions = {m for m in (report.mission_id, getattr(observer, "mission_id", None)) if m}
+    allowed = (is_administrator(actor) if not missions
+               else all(may_manage_mission(actor, m) for m in missions))
+    if not allowed:
+        raise PermissionDenied(_("Only a coordinator of the report's mission fixes or discards it"))

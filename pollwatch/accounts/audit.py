@@ -1,7 +1,11 @@
 """The audit log: every service that writes election or mission data records here.
 
-An *actor* is the user who acted, or a short label when no user did (``"cli"``, ``"sms"``,
-``"import"``). Changes are stored as ``{"field": [old, new]}``.
+An *actor* is the user who acted, or an explicit :class:`SystemActor` when no person did (a
+command, the demo build, an observer's report arriving through intake). Services that check a
+right (``access.require_actor_role``) let a ``SystemActor`` through and refuse anything else
+that is not a ``User``; a bare string label (``"test"``) is still written to the log by the
+services that check no right, but it never passes a permission check. Changes are stored as
+``{"field": [old, new]}``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import decimal
 import ipaddress
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +26,43 @@ from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry, User
 
-Actor = User | str | None
+
+class System:
+    """The parts of pollwatch that act without a person."""
+
+    CLI = "cli"
+    DEMO = "demo"
+    INTAKE = "intake"
+    IMPORT = "import"
+    SMS = "sms"
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """pollwatch itself acting: ``SystemActor(System.CLI)``, or on an observer's behalf
+    (``SystemActor.for_observer(observer)``, logged as ``observer:<id>``)."""
+
+    label: str
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            raise ValueError("a system actor needs a label")
+
+    @classmethod
+    def for_observer(cls, observer: Any) -> SystemActor:
+        return cls(f"observer:{observer.pk}")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+CLI = SystemActor(System.CLI)
+DEMO = SystemActor(System.DEMO)
+INTAKE = SystemActor(System.INTAKE)
+
+Actor = User | SystemActor
+# What the audit log accepts: an ``Actor``, or a bare label from older callers (no right).
+Loggable = User | SystemActor | str | None
 
 
 def json_value(value: Any) -> Any:
@@ -54,14 +95,16 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list
     }
 
 
-def _split_actor(actor: Actor) -> tuple[User | None, str]:
+def _split_actor(actor: Loggable) -> tuple[User | None, str]:
     if isinstance(actor, User):
         return (actor if actor.pk else None), ""
+    if isinstance(actor, SystemActor):
+        return None, actor.label
     return None, (actor or "system")
 
 
 def record(
-    actor: Actor,
+    actor: Loggable,
     action: str,
     instance: models.Model | None = None,
     *,
@@ -90,7 +133,7 @@ def record(
     )
 
 
-def save_audited(instance: models.Model, actor: Actor, *, mission: Any = None,
+def save_audited(instance: models.Model, actor: Loggable, *, mission: Any = None,
                  update_fields: Iterable[str] | None = None) -> AuditEntry | None:
     """Save ``instance`` and log what changed; nothing is logged when nothing changed."""
     creating = instance.pk is None or instance._state.adding
@@ -107,7 +150,7 @@ def save_audited(instance: models.Model, actor: Actor, *, mission: Any = None,
     return record(actor, action, instance, changes=changes, mission=mission)
 
 
-def delete_audited(instance: models.Model, actor: Actor, *, mission: Any = None) -> None:
+def delete_audited(instance: models.Model, actor: Loggable, *, mission: Any = None) -> None:
     """Delete ``instance`` and log its last values."""
     changes = {name: [value, None] for name, value in snapshot(instance).items()}
     record(actor, AuditEntry.Action.DELETE, instance, changes=changes, mission=mission)

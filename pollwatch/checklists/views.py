@@ -74,7 +74,11 @@ def upload_form(request, mission):
 @require_POST
 @mission_view(*MANAGERS)
 def publish(request, mission, version):
-    found = services.publish_version(_version(mission, version), request.user)
+    try:
+        found = services.publish_version(_version(mission, version), request.user)
+    except FormDefinitionError as exc:
+        messages.error(request, "; ".join(str(error) for error in exc.errors))
+        return redirect("checklists:version", mission=mission.code, version=version)
     messages.success(request, _("%(form)s version %(number)s is published.") % {
         "form": found.form.code, "number": found.number})
     return redirect("checklists:forms", mission=mission.code)

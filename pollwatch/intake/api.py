@@ -26,7 +26,8 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from pollwatch import ratelimits
-from pollwatch.accounts.access import STAFF, access_mission_by_user, has_role
+from pollwatch.accounts import audit
+from pollwatch.accounts.access import STAFF, access_mission_by_user, may_manage_mission
 from pollwatch.missions.models import Mission, Observer
 from pollwatch.problems import FieldProblem, Id, RateLimited, Text, responses
 from pollwatch.submissions import catalog
@@ -324,7 +325,7 @@ def _discard_replaced(key: str, observer: Observer | None, new_key: str) -> None
                                        status=InboundReport.Status.QUARANTINED).first()
     if old is not None:
         services.discard_report(old, f"resent by the observer as {new_key}",
-                                observer.user or f"observer:{observer.pk}")
+                                audit.SystemActor.for_observer(observer))
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -391,7 +392,7 @@ def correct(request: HttpRequest, submission_id: Id, body: CorrectionIn, mission
     observer = principal.observer
     if principal.api_key is not None:
         raise HttpError(403, "partners cannot correct reports")
-    if observer is None and not has_role(principal.user, target.mission, ("coordinator",)):
+    if observer is None and not may_manage_mission(principal.user, target.mission):
         raise HttpError(403, "only the observer or a coordinator may correct a report")
     received = submit_report(request, body, mission=target.mission, observer=observer,
                              corrects=target.pk)
@@ -480,7 +481,7 @@ def revoke_device(request: HttpRequest, token_id: Id):
     token = get_object_or_404(DeviceToken.objects.select_related("mission"), pk=token_id)
     own = principal.user is not None and token.user_id == principal.user.pk
     manages = (principal.user is not None and token.mission_id is not None
-               and has_role(principal.user, token.mission, ("coordinator",)))
+               and may_manage_mission(principal.user, token.mission))
     if not (own or manages):
         raise HttpError(404, "Not Found")
     credentials.revoke_device_token(token, principal.user)

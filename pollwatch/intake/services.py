@@ -40,7 +40,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from pollwatch.accounts import audit
+from pollwatch.accounts import access, audit
 from pollwatch.accounts.models import AuditEntry, User
 from pollwatch.missions.models import Observer
 from pollwatch.submissions import rows
@@ -297,6 +297,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
     """Run a quarantined report again with ``payload`` (edited by a coordinator), optionally
     attributed to ``observer`` (an SMS from a number not on the roster). The report keeps its
     key and content hash, so the sender's retries of the original now get the new result."""
+    access.require_inbound_handler(actor, report, observer)
     with transaction.atomic():
         report = InboundReport.objects.select_for_update().get(pk=report.pk)
         if report.status != Status.QUARANTINED:
@@ -332,6 +333,7 @@ def discard_report(report: InboundReport, reason: str, actor: audit.Actor) -> In
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("say why the report is discarded")
+    access.require_inbound_handler(actor, report)
     with transaction.atomic():
         report = InboundReport.objects.select_for_update().get(pk=report.pk)
         if report.status != Status.QUARANTINED:

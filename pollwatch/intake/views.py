@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -18,7 +16,7 @@ from pollwatch.accounts.access import (
     MANAGERS,
     STAFF,
     has_role,
-    is_administrator,
+    inbound_reports_for_user,
     mission_view,
     observer_for_user,
 )
@@ -58,10 +56,7 @@ def web_manifest(request):
 
 
 def _reports(request, mission):
-    query = InboundReport.objects.filter(mission=mission)
-    if is_administrator(request.user):
-        query = InboundReport.objects.filter(Q(mission=mission) | Q(mission__isnull=True))
-    return query.select_related("observer", "handled_by")
+    return inbound_reports_for_user(request.user, mission).select_related("observer", "handled_by")
 
 
 @mission_view(*STAFF)
@@ -80,19 +75,17 @@ def quarantine_list(request, mission):
         "can_act": has_role(request.user, mission, MANAGERS)})
 
 
-@mission_view(*STAFF)
+@mission_view(read=STAFF, write=MANAGERS)
 def quarantine_detail(request, mission, report_id):
     report = _reports(request, mission).filter(pk=report_id).first()
     if report is None:
         raise Http404("No such report")
     if request.method == "POST":
-        if not has_role(request.user, mission, MANAGERS):
-            raise PermissionDenied("Only coordinators fix or discard reports")
         return _act(request, mission, report)
     observers = Observer.objects.filter(mission=mission, is_active=True).order_by("full_name")
     return render(request, "intake/quarantine_detail.html", {
         "mission": mission, "report": report, "observers": observers,
-        "can_act": has_role(request.user, mission, MANAGERS) and report.is_editable})
+        "can_act": request.may_write and report.is_editable})
 
 
 def _act(request, mission, report):

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -187,23 +186,20 @@ def quick_count(request, mission, contest):
         regions=[(check, check.rows(contest)) for check in regions]))
 
 
-@mission_view(*STAFF)
+@mission_view(read=STAFF, write=MANAGERS)
 def seats(request, mission, contest):
     contest = _contest(mission, contest)
     choices = list(contest.choices.order_by("ballot_number", "code"))
     form = AnnounceForm(request.POST or None, choices=choices)
-    if request.method == "POST":
-        if not has_role(request.user, mission, MANAGERS):
-            raise PermissionDenied("Only coordinators record announced seats")
-        if form.is_valid():
-            try:
-                services.announce_seats(contest, form.seats(), source=form.cleaned_data["source"],
-                                        announced_on=form.cleaned_data["announced_on"], actor=request.user)
-            except ValueError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Announced seats recorded."))
-                return redirect("results:seats", mission=mission.code, contest=contest.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.announce_seats(contest, form.seats(), source=form.cleaned_data["source"],
+                                    announced_on=form.cleaned_data["announced_on"], actor=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Announced seats recorded."))
+            return redirect("results:seats", mission=mission.code, contest=contest.code)
     check = verification.seat_check(contest)
     if _wants_csv(request):
         header = ["choice", "name", "votes", "share", "qualified", "seats", "announced", "difference"]

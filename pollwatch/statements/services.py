@@ -26,8 +26,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
-from pollwatch.accounts.access import MANAGERS, STAFF, has_role, is_administrator
-from pollwatch.accounts.models import AuditEntry, Membership, Role, User
+from pollwatch.accounts.access import (
+    MANAGERS,
+    STAFF,
+    is_group_coordinator,
+    may_decide_statement,
+    require_actor_role,
+)
+from pollwatch.accounts.models import AuditEntry, Role, User
 from pollwatch.missions.models import Group, Meeting, Mission
 from pollwatch.submissions import aggregates
 from pollwatch.submissions.models import Incident, Submission
@@ -55,23 +61,8 @@ class WorkflowError(ValueError):
 
 # --- who may ------------------------------------------------------------------------------
 
-def is_group_coordinator(user: Any, group: Group) -> bool:
-    """The group's coordinator: the one named on the group, or a coordinator of the mission
-    whose membership is in the group; administrators too."""
-    if is_administrator(user):
-        return True
-    if not (user and user.is_authenticated):
-        return False
-    if group.coordinator_id == user.pk:
-        return True
-    return Membership.objects.filter(user=user, mission_id=group.mission_id, group=group,
-                                     role=Role.COORDINATOR).exists()
-
-
-def _require(user: Any, mission: Mission, roles: Iterable[Role], what: str) -> None:
-    if isinstance(user, User) and not has_role(user, mission, roles):
-        # Translators: %(what)s is one of the actions below ("write findings", "edit statements"...).
-        raise PermissionDenied(_("Your role in this mission does not allow you to %(what)s") % {"what": what})
+def _require(actor: Any, mission: Mission, roles: Iterable[Role], what: str) -> None:
+    require_actor_role(actor, mission, roles, what)
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -301,14 +292,8 @@ def remove_item(item: StatementItem, actor: audit.Actor) -> None:
     audit.delete_audited(item, actor, mission=item.statement.mission)
 
 
-def _may_decide(user: Any, statement: Statement) -> bool:
-    if not isinstance(user, User):
-        return True  # cli, demo
-    if statement.is_common:
-        return any(is_group_coordinator(user, g) for g in statement.groups.all())
-    if statement.group_id:
-        return is_group_coordinator(user, statement.group)
-    return has_role(user, statement.mission, MANAGERS)
+def _may_decide(actor: Any, statement: Statement) -> bool:
+    return may_decide_statement(actor, statement)
 
 
 def approve_statement(statement: Statement, actor: audit.Actor) -> Statement:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import STAFF, access_published_document_by_user, mission_view
+from pollwatch.accounts.access import (STAFF, access_published_document_by_user, is_group_coordinator,
+                                       may_decide_statement, mission_view)
 from pollwatch.files import serve_file
 from pollwatch.missions.models import Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission
@@ -159,12 +159,12 @@ def statement_detail(request, mission, slug):
         "mission": mission, "statement": statement, "language": language, "title": title,
         "sections": sections, "mission_name": mission.name_in(language),
         "problems": services.publication_problems(statement) if statement.is_editable else [],
-        "may_decide": services._may_decide(request.user, statement),
+        "may_decide": may_decide_statement(request.user, statement),
         "items": statement.items.select_related("finding", "source", "source__group"),
         "approved_findings": approved, "joinable": joinable, "section_choices": _section_choices(),
         "signoffs": statement.signoffs.select_related("group", "signed_by"),
         "missing": services.missing_signoffs(statement),
-        "my_groups": [g for g in statement.groups.all() if services.is_group_coordinator(request.user, g)],
+        "my_groups": [g for g in statement.groups.all() if is_group_coordinator(request.user, g)],
         "publications": statement.publications.prefetch_related("documents")})
 
 
@@ -218,12 +218,11 @@ def statement_action(request, mission, slug, action):
             services.reopen_statement(statement, request.user)
         else:
             raise Http404("No such action")
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Done."))
+    # A PermissionDenied (not the statement's group coordinator) goes up: 403.
     return redirect("statements:detail", mission=mission.code, slug=statement.slug)
 
 

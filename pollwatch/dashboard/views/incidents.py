@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pollwatch.accounts.access import MANAGERS, STAFF, has_role, mission_view
+from pollwatch.accounts.access import MANAGERS, STAFF, mission_view
 from pollwatch.elections.models import Area
 from pollwatch.submissions import exports
 from pollwatch.submissions.models import Incident
@@ -34,15 +33,13 @@ def incident_board(request, mission):
         "severity": severity, "category": category, "region": region, "symbols": board.SEVERITY_SYMBOLS})
 
 
-@mission_view(*STAFF)
+@mission_view(read=STAFF, write=MANAGERS)
 def incident_page(request, mission, incident_id: int):
     incident = board.incident_detail(mission, incident_id)
     if incident is None:
         raise Http404("No such incident")
-    can_act = has_role(request.user, mission, MANAGERS)
+    can_act = request.may_write
     if request.method == "POST":
-        if not can_act:
-            raise PermissionDenied("Only coordinators follow incidents up")
         action = request.POST.get("action", "")
         try:
             board.follow_up(incident, action, request.user, note=request.POST.get("note", "").strip(),

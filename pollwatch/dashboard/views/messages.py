@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import MANAGERS, STAFF, has_role, mission_view, observer_for_user
+from pollwatch.accounts.access import MANAGERS, STAFF, mission_view, observer_for_user
 
 from ..forms import NoticeForm
 from ..models import Notice
@@ -19,33 +18,30 @@ from ..services import messages as service
 from ._common import export_format, export_response
 
 
-@mission_view(*STAFF)
+@mission_view(read=STAFF, write=MANAGERS)
 def messages_page(request, mission):
     fmt = export_format(request)
     if fmt:
         return export_response(service.deliveries_table(mission), fmt)
-    can_send = has_role(request.user, mission, MANAGERS)
+    can_send = request.may_write
     form = NoticeForm(request.POST or None, mission=mission)
-    if request.method == "POST":
-        if not can_send:
-            raise PermissionDenied("Only coordinators send notices")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                notice = service.send_notice(mission, request.user, data["text"], data["audience"],
-                                             group=data["group"], region=data["region"],
-                                             by_sms=data["by_sms"])
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                count = notice.deliveries.count()
-                messages.success(request, _("Notice sent to %(n)d observers.") % {"n": count})
-                return redirect("dashboard:notice", mission=mission.code, notice_id=notice.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = service.send_notice(mission, request.user, data["text"], data["audience"],
+                                         group=data["group"], region=data["region"],
+                                         by_sms=data["by_sms"])
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            count = notice.deliveries.count()
+            messages.success(request, _("Notice sent to %(n)d observers.") % {"n": count})
+            return redirect("dashboard:notice", mission=mission.code, notice_id=notice.pk)
     return render(request, "dashboard/messages.html", {
         "mission": mission, "form": form, "can_send": can_send, "rows": service.notices_of(mission)})
 
 
-@mission_view(*STAFF)
+@mission_view(read=STAFF, write=MANAGERS)
 def notice_page(request, mission, notice_id: int):
     notice = Notice.objects.filter(mission=mission, pk=notice_id).select_related("group", "region").first()
     if notice is None:
@@ -54,8 +50,6 @@ def notice_page(request, mission, notice_id: int):
     if fmt:
         return export_response(service.deliveries_table(mission, notice), fmt)
     if request.method == "POST":
-        if not has_role(request.user, mission, MANAGERS):
-            raise PermissionDenied("Only coordinators resend notices")
         sent = service.retry_failed(notice, request.user)
         messages.success(request, _("%(n)d SMS sent again.") % {"n": sent})
         return redirect("dashboard:notice", mission=mission.code, notice_id=notice.pk)
@@ -63,7 +57,7 @@ def notice_page(request, mission, notice_id: int):
                   .order_by("state", "observer__full_name"))
     return render(request, "dashboard/notice.html", {
         "mission": mission, "notice": notice, "deliveries": deliveries,
-        "can_send": has_role(request.user, mission, MANAGERS)})
+        "can_send": request.may_write})
 
 
 @login_required
