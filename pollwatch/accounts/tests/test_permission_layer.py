@@ -35,7 +35,7 @@ def test_an_unknown_actor_cannot_write_or_decide_a_statement(world, actor):
 
 def test_the_system_acts_and_is_named_in_the_audit_log(world):
     finding = statements.create_finding(world.alpha, CLI, title="t", text="x", phase="voting")
-    entry = AuditEntry.objects.filter(model="statements.finding", object_id=str(finding.pk)).get()
+    entry = AuditEntry.objects.filter(model=Finding._meta.label, object_id=str(finding.pk)).get()
     assert entry.user is None and entry.actor == "cli"
     assert SystemActor.for_observer(world.observer_oleg).label == f"observer:{world.observer_oleg.pk}"
     assert SystemActor(System.DEMO).label == "demo"

@@ -270,6 +270,8 @@ def objects(world, monkeypatch):
     from django.core.files.storage import default_storage
 
     upload = default_storage.save("forms/route-test.xlsx", ContentFile(b"PK route test"))
+    version.xlsform.name = upload
+    version.save(update_fields=["xlsform"])
     return SimpleNamespace(world=world, submission=submission, version=version, draft=draft,
                            publication=publication, key=next(iter(publication.content["figures"])),
                            finding=finding, approvable=approvable, incident=incident, notice=notice,
