@@ -77,6 +77,11 @@ ROUTES: dict[str, Route] = {
     "accounts/logout/": Route("/accounts/logout/", get=None, post=PUBLIC),
     "accounts/home/": Route("/accounts/home/", get=SIGNED_IN),
     "accounts/code/": Route("/accounts/code/", get=PUBLIC, post=PUBLIC),
+    # Anyone signed in may set up an authenticator app; staff may be required to (STAFF_TWO_FACTOR).
+    "accounts/two-factor/set-up/": Route("/accounts/two-factor/set-up/", get=SIGNED_IN, post=SIGNED_IN),
+    "accounts/two-factor/verify/": Route("/accounts/two-factor/verify/", get=SIGNED_IN, post=SIGNED_IN),
+    "accounts/two-factor/recovery-codes/": Route("/accounts/two-factor/recovery-codes/", get=SIGNED_IN,
+                                                 post=SIGNED_IN),
     "accounts/code/<str:token>/": Route("/accounts/code/no-such-token/", get=CREDENTIAL, post=CREDENTIAL),
     # The JSON API: its rule is the credential (device token, API key or the staff's session),
     # and each endpoint scopes what it answers (tested in intake/tests/test_api.py).
@@ -194,9 +199,8 @@ ROUTES: dict[str, Route] = {
                                                                      get=STAFF),
     "m/<slug:mission>/forms/versions/<int:version>/workbook.xlsx": Route(
         m("forms/versions/{o.version.pk}/workbook.xlsx"), get=STAFF),
-    # Uploads: a form's workbook is the mission's, never the public's. Issue 10's first point
-    # ("Private files") replaces this route with views that check; until then it is a known hole.
-    "media/<path:path>": Route(u("/media/{o.upload}"), get=STAFF, known_hole=True),
+    # Uploads: no public media route; an observer's photo is theirs and their mission staff's.
+    "evidence/<int:evidence>/": Route(u("/evidence/{o.evidence.pk}/"), get=STAFF | {"observer"}),
 }
 
 #: Routes under these prefixes follow the one rule of their entry above (Django's admin).
@@ -272,10 +276,16 @@ def objects(world, monkeypatch):
     upload = default_storage.save("forms/route-test.xlsx", ContentFile(b"PK route test"))
     version.xlsform.name = upload
     version.save(update_fields=["xlsform"])
+    from pollwatch.submissions.models import Evidence
+
+    photo = default_storage.save("evidence/route-test.jpg", ContentFile(b"\xff\xd8 route test"))
+    evidence = Evidence.objects.create(submission=submission, question="photo", file=photo,
+                                       content_type="image/jpeg")
     return SimpleNamespace(world=world, submission=submission, version=version, draft=draft,
                            publication=publication, key=next(iter(publication.content["figures"])),
                            finding=finding, approvable=approvable, incident=incident, notice=notice,
-                           report=report, token=token, batch=batch, upload=upload)
+                           report=report, token=token, batch=batch, upload=upload,
+                           evidence=evidence)
 
 
 def _client(world, role) -> Client:
