@@ -98,7 +98,8 @@ def documented_production_env() -> dict[str, str]:
 
 def _clean_env() -> dict[str, str]:
     drop = {"POLLWATCH_TESTING", "PYTEST_VERSION", "DEBUG", "POLLWATCH_DEMO", "DATABASE_URL", "REDIS_URL",
-            "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE"}
+            "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by the browser fixture in the same test process
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("SECURE_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
