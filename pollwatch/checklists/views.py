@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pollwatch.accounts.access import (
     MANAGERS,
@@ -120,6 +120,7 @@ def version_xform(request, mission, version):
     return response
 
 
+@require_safe
 @mission_view(*STAFF)
 def version_workbook(request, mission, version):
     found = access_form_file_by_user(request.user, mission, version)

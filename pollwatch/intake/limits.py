@@ -19,7 +19,9 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from pollwatch.problems import problem
 
 #: path prefix -> the setting holding its limit, longest prefix first.
 DOORS = (("/openrosa/submission", "INTAKE_MAX_BYTES"), ("/api/", "INTAKE_MAX_JSON_BYTES"),
@@ -49,9 +51,7 @@ def too_large(request: HttpRequest, limit: int, size: int) -> HttpResponse:
         response["X-OpenRosa-Accept-Content-Length"] = str(limit)
         return response
     if request.path.startswith("/api/"):
-        return JsonResponse({"status": "too_large", "report": None, "key": "", "reason": reason,
-                             "errors": [{"question": "body", "code": "too_large",
-                                         "message": reason}]}, status=413)
+        return problem(413, reason, errors=[{"loc": ["body"], "message": reason, "code": "too_large"}])
     return HttpResponse(f"Refused: {reason}\n", status=413, content_type="text/plain")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from pollwatch.accounts.access import STAFF, access_evidence_by_user, mission_view
 from pollwatch.checklists.models import Form
@@ -46,6 +47,7 @@ def export(request, mission, what: str, fmt: str):
     return response
 
 
+@require_safe
 def evidence_file(request, evidence: int) -> HttpResponse:
     """A submission's photo or file: the observer who sent it and the staff of its mission."""
     if not request.user.is_authenticated:
