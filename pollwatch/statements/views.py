@@ -11,8 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pollwatch.accounts.access import (STAFF, access_published_document_by_user, is_group_coordinator,
-                                       may_decide_statement, mission_view)
+from pollwatch.accounts.access import (
+    STAFF,
+    access_published_document_by_user,
+    is_group_coordinator,
+    may_decide_statement,
+    mission_view,
+)
 from pollwatch.files import serve_file
 from pollwatch.missions.models import Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission

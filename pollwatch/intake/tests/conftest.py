@@ -15,6 +15,16 @@ def forms(world):
 
 
 @pytest.fixture
+def gateways(settings, forms):
+    """Every SMS gateway configured with its test secret."""
+    settings.GENERIC_SMS_SECRET = "generic-secret"
+    settings.TELERIVET_WEBHOOK_SECRET = "telerivet-secret"
+    settings.TWILIO_AUTH_TOKEN = "twilio-token"
+    settings.RAPIDPRO_WEBHOOK_SECRET = "rapidpro-secret"
+    return settings
+
+
+@pytest.fixture
 def oleg_token(world):
     from pollwatch.intake.credentials import issue_observer_token
 

@@ -12,7 +12,7 @@ from pollwatch.submissions.models import Incident, Submission
 from .conftest import submission_body
 from .test_api import oleg  # noqa: F401 - the fixture
 from .test_openrosa import DATA, collect_headers, oleg_basic  # noqa: F401 - the fixture
-from .test_sms import OLEG, gateways  # noqa: F401 - the fixture
+from .test_sms import OLEG
 
 URL = "/api/v1/submissions"
 

@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from django.http import QueryDict
 
 from pollwatch.intake.models import InboundReport
@@ -11,15 +10,6 @@ from pollwatch.submissions.models import Incident, ObservedProtocol, StationReco
 
 OLEG = "+77011234501"
 OPENING = "OP 71001 A1 6:40 A2 0700 A3 Y B6 N C1 Y C2 Y C7 Y D1 2"
-
-
-@pytest.fixture
-def gateways(settings, forms):
-    settings.GENERIC_SMS_SECRET = "generic-secret"
-    settings.TELERIVET_WEBHOOK_SECRET = "telerivet-secret"
-    settings.TWILIO_AUTH_TOKEN = "twilio-token"
-    settings.RAPIDPRO_WEBHOOK_SECRET = "rapidpro-secret"
-    return settings
 
 
 def generic(client, text, sender=OLEG, message_id="m1", **extra):

@@ -15,7 +15,7 @@ from pollwatch.intake.sms.grammar import (
 )
 from pollwatch.submissions.models import Submission
 
-from .test_sms import gateways, generic  # noqa: F401 - the fixture is used by name
+from .test_sms import generic
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "sms_lookalikes.json").read_text("utf-8"))
 CASES = CORPUS["cases"]

@@ -7,7 +7,7 @@ from pollwatch.missions.models import Observer
 from pollwatch.submissions.models import StationRecord, Submission
 
 from .conftest import submission_body
-from .test_sms import gateways, generic  # noqa: F401 - the fixture is used by name
+from .test_sms import generic
 
 URL = "/api/v1/submissions"
 
