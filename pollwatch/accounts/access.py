@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from .models import Membership, Role
 
@@ -82,7 +83,7 @@ def access_mission_by_user(user: Any, mission_code: str | int,
     if mission is None:
         raise Http404("No such mission")
     if not has_role(user, mission, allowed):
-        raise PermissionDenied("You have no role in this mission that allows this")
+        raise PermissionDenied(_("You have no role in this mission that allows this"))
     return mission
 
 
@@ -212,7 +213,7 @@ def mission_view(*allowed: Role, read: Iterable[Role] | None = None,
             found = access_mission_by_user(request.user, mission, read_roles)
             may_write = has_role(request.user, found, write_roles)
             if request.method in UNSAFE_METHODS and not may_write:
-                raise PermissionDenied("Your role in this mission does not allow this change")
+                raise PermissionDenied(_("Your role in this mission does not allow this change"))
             request.mission = found  # type: ignore[attr-defined]
             request.mission_role = role_in_mission(request.user, found)  # type: ignore[attr-defined]
             request.may_write = may_write  # type: ignore[attr-defined]
@@ -322,7 +323,6 @@ def require_actor_role(actor: Any, mission: Mission | int, roles: Iterable[Role]
     ``None``, an anonymous user) may not.
     """
     if not _actor_has_role(actor, mission, roles):
-        from django.utils.translation import gettext as _
 
         # Translators: %(what)s is one of the actions ("write findings", "edit statements"...).
         raise PermissionDenied(_("Your role in this mission does not allow you to %(what)s") % {"what": what})
@@ -386,7 +386,6 @@ def require_inbound_handler(actor: Any, report: Any, observer: Any = None) -> No
     """Fixing (re-processing, re-attributing) or discarding a quarantined report: a coordinator
     of its mission, and of the observer's mission when it is attributed to one; a report of no
     mission only an administrator; the system (an observer replacing their own report) always."""
-    from django.utils.translation import gettext as _
 
     from .audit import SystemActor
 
