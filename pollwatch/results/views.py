@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pollwatch.accounts.access import MANAGERS, STAFF, has_role, mission_view
 from pollwatch.elections.models import Contest
@@ -228,6 +228,7 @@ def forensics(request, mission, contest):
         request, mission, contest=contest, check=check, report=report))
 
 
+@require_safe
 @mission_view(*STAFF)
 def nist_export(request, mission, contest):
     contest = _contest(mission, contest)

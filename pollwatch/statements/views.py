@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pollwatch.accounts.access import (
     STAFF,
@@ -319,6 +319,7 @@ def public_statement(request, mission, slug):
         "versions": statement.publications.all()})
 
 
+@require_safe
 def public_pdf(request, mission, slug, number, language):
     document = access_published_document_by_user(request.user, _public_mission(mission), slug,
                                                  number, language)
@@ -326,6 +327,7 @@ def public_pdf(request, mission, slug, number, language):
                       content_type="application/pdf")
 
 
+@require_safe
 def public_open_data(request, mission, slug):
     statement = _published(_public_mission(mission), slug)
     publication = _publication(statement, request)

@@ -36,6 +36,7 @@ def _table(request, mission, what: str) -> exports.Table:
     raise Http404("No such export")
 
 
+@require_safe
 @mission_view(*STAFF)
 def export(request, mission, what: str, fmt: str):
     if fmt not in exports.FORMATS:
