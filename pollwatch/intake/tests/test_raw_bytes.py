@@ -38,14 +38,14 @@ def test_sms_bytes_that_are_not_utf8_are_kept_exactly(client, gateways):  # noqa
     assert "\x00" not in report.payload and report.status in ("processed", "quarantined")
 
 
-def test_nul_in_a_json_string_is_stored_and_quarantined_saying_where(oleg):  # noqa: F811
+def test_nul_in_a_json_string_is_stored_and_quarantined_saying_where(oleg, world):  # noqa: F811
     body = submission_body()
     body["answers"]["comments"] = "police\u0000 at the door"
     raw = json.dumps(body).encode()
     response = oleg.client.post(URL, raw, content_type="application/json", **oleg.headers())
     assert response.status_code == 422, response.content
     problem = response.json()
-    assert problem["status"] == "quarantined" and "answers.comments" in problem["reason"]
+    assert problem["outcome"] == "quarantined" and "answers.comments" in problem["reason"]
     assert problem["errors"][0]["question"] == "comments"
     report = InboundReport.objects.get()
     assert report.status == "quarantined" and report.original_bytes() == raw
@@ -54,7 +54,7 @@ def test_nul_in_a_json_string_is_stored_and_quarantined_saying_where(oleg):  # n
     from pollwatch.intake.services import reprocess_report
 
     fixed = report.payload.replace("\\u0000", "")
-    assert reprocess_report(report, fixed, "test").accepted
+    assert reprocess_report(report, fixed, world.alice).accepted
 
 
 def test_nul_in_a_json_key_and_key_field_is_stored_not_a_500(oleg):  # noqa: F811
