@@ -134,3 +134,31 @@ def test_the_public_figure_page_lists_no_submission_but_staff_see_the_trace(worl
     assert not any(s.code in page for s in stations)
     staff = login(world.anna).get(f"/m/alpha/statements/preliminary/figures/{key}/?v=1").content.decode()
     assert stations[0].code in staff and "Oleg Observer" in staff
+
+
+def test_the_migration_strips_station_rows_from_open_data_published_before(world, client, settings):
+    import importlib
+
+    from django.apps import apps
+
+    from pollwatch.submissions import aggregates
+
+    settings.OPEN_DATA_MIN_STATIONS = 5
+    stations = _reports(world, astana=6, west=2)
+    publication = _publish(world)
+    old = [",".join(aggregates.ROW_FIELDS)]   # the open data as it was published before
+    old += [",".join(str(row[f]) for f in aggregates.ROW_FIELDS)
+            for row in aggregates.findings_table(world.alpha, "voting").rows()]
+    assert sum(row.split(",")[1] == "station" for row in old) >= len(stations)
+    type(publication).objects.filter(pk=publication.pk).update(open_data="\n".join(old) + "\n")
+    migration = importlib.import_module("pollwatch.statements.migrations.0002_strip_identifying_rows_from_open_data")
+    migration.strip_identifying_rows(apps, None)
+
+    text, rows = _rows(client)
+    assert not any(s.code in text for s in stations)
+    assert {r["question"] for r in rows} == {"overall", "secrecy_ok"}
+    overall = {r["answer"]: r for r in rows if r["question"] == "overall" and r["scope"] == "overall"}
+    assert (overall["bad"]["count"], overall["bad"]["base"], overall["bad"]["suppressed"]) == ("3", "8", "0")
+    assert all(r["suppressed"] == "1" and r["count"] == "" for r in rows if r["scope"] == "region")
+    migration.strip_identifying_rows(apps, None)   # a second run changes nothing
+    assert _rows(client)[0] == text
