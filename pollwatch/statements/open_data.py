@@ -111,7 +111,7 @@ def _add(cell: Cell, report: Report, values: tuple[str, ...] = ()) -> None:
 
 def question_cells(question: QuestionSpec, reports: Iterable[Report]) -> dict[tuple[str, str], Cell]:
     known = {value for value, _ in question.values}
-    cells: dict[tuple[str, str], Cell] = {}
+    cells: dict[tuple[str, str], Cell] = {("overall", ""): _cell()}   # shown even when unanswered
     for report in reports:
         answer = report.answers.get(question.name)
         if not aggregates.is_answered(answer):
@@ -123,7 +123,7 @@ def question_cells(question: QuestionSpec, reports: Iterable[Report]) -> dict[tu
 
 
 def report_cells(reports: Iterable[Report]) -> dict[tuple[str, str], Cell]:
-    cells: dict[tuple[str, str], Cell] = {}
+    cells: dict[tuple[str, str], Cell] = {("overall", ""): _cell()}
     for report in reports:
         for scope in _scopes(report):
             _add(cells.setdefault(scope, _cell()), report)
