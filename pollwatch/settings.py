@@ -356,3 +356,6 @@ SENDFILE_BACKEND = "django_sendfile.backends." + {
 SENDFILE_ROOT = MEDIA_ROOT
 # The internal location the front server maps to MEDIA_ROOT (nginx: an `internal` location).
 SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media")
+# Public open data of a statement: a cell computed from fewer polling stations is withheld
+# (shown as suppressed), so a published count never points at a few stations.
+OPEN_DATA_MIN_STATIONS = env_int("OPEN_DATA_MIN_STATIONS", 5)

@@ -10,9 +10,7 @@ coordinator). Statements: :func:`create_statement` (from the template), :func:`s
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,10 +33,10 @@ from pollwatch.accounts.access import (
 )
 from pollwatch.accounts.models import AuditEntry, Role, User
 from pollwatch.missions.models import Group, Meeting, Mission
-from pollwatch.submissions import aggregates
 from pollwatch.submissions.models import Incident, Submission
 
 from . import figures as fig
+from . import open_data
 from .models import (
     Finding,
     FindingEvidence,
@@ -361,19 +359,10 @@ def publication_problems(statement: Statement) -> list[str]:
 
 
 def open_data_csv(mission: Mission, figures: dict[str, fig.FigureValue]) -> str:
-    """The aggregated findings behind the statement: every counted question's shares, overall,
-    by region and by phase, for the station forms and every form a figure uses."""
-    codes = list(dict.fromkeys([*STATION_FORMS, *[v.query.get("form", "") for v in figures.values()]]))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=aggregates.ROW_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for code in codes:
-        try:
-            table = aggregates.findings_table(mission, code)
-        except aggregates.UnknownQuestion:
-            continue
-        writer.writerows(table.rows())
-    return buffer.getvalue()
+    """The public open data behind the statement (:mod:`.open_data`: aggregates only, small
+    cells suppressed), for the station forms and every form a figure uses."""
+    forms = [*STATION_FORMS, *[value.query.get("form", "") for value in figures.values()]]
+    return open_data.open_data_csv(mission, forms)
 
 
 def figure_link(statement: Statement, *, public: bool) -> Any:

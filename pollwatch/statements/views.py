@@ -338,16 +338,14 @@ def public_open_data(request, mission, slug):
 
 
 def public_figure(request, mission, slug, key):
-    """A published figure: its query, and the submissions it counted (without stations or
-    observers)."""
+    """A published figure: its query and its counts. The submissions behind it (which stations
+    were observed) are shown to the mission's staff only, on the staff figure page."""
     mission = _public_mission(mission)
     statement = _published(mission, slug)
     publication = _publication(statement, request)
     value = services.frozen_figures(publication).get(key)
     if value is None:
         raise Http404("No such figure in this statement")
-    rows = _figure_rows(value.answered_ids or value.submission_ids, set(value.submission_ids), value.query,
-                        mission)
     return render(request, "statements/figure.html", {
         "mission": mission, "statement": statement, "value": value, "publication": publication,
-        "rows": rows, "public": True, "words": fig.figure_words(value, "full", "en")})
+        "rows": [], "public": True, "words": fig.figure_words(value, "full", "en")})

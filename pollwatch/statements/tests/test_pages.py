@@ -49,7 +49,8 @@ def test_the_preview_links_each_figure_to_the_submissions_it_counts(world, login
     assert rows.context["value"].count == 1 and rows.context["value"].base == 4
 
 
-def test_a_coordinator_publishes_on_the_page_and_the_public_reads_it(world, login, client):
+def test_a_coordinator_publishes_on_the_page_and_the_public_reads_it(world, login, client, settings):
+    settings.OPEN_DATA_MIN_STATIONS = 1
     voting_reports(world)
     statement = _draft(world)
     assert client.get("/statements/alpha/preliminary/").status_code == 404   # draft: not public
@@ -66,7 +67,7 @@ def test_a_coordinator_publishes_on_the_page_and_the_public_reads_it(world, logi
     assert pdf.status_code == 200 and content.startswith(b"%PDF")
     data = client.get("/statements/alpha/preliminary/open-data.csv").content.decode()
     assert "form,question,label,answer" in data.splitlines()[0]
-    assert "voting,overall,Overall,bad,Bad,overall,,1,4,0.25" in data
+    assert "voting,overall,Overall,bad,Bad,overall,,1,4,3,0.25,0" in data
     figure = client.get(f"/statements/alpha/preliminary/figures/{list(statement.publications.get().content['figures'])[0]}/")
     assert figure.status_code == 200 and "71001" not in figure.content.decode()   # no stations in public
     landing = client.get("/").content.decode()
