@@ -139,12 +139,30 @@ def current_rows(mission_id: int, station_id: int, form_id: int) -> list[dict[st
                                                                               form_id])]
 
 
+def source_key(observer_id: int | None, submission_id: int) -> str:
+    """A merge state's source: the observer, or the submission itself for a partner's report."""
+    return f"observer:{observer_id}" if observer_id else f"submission:{submission_id}"
+
+
+def observer_answers(mission_id: int, station_id: int, form_id: int, observer_id: int) -> dict[str, Any]:
+    """The newest answer to each question that ``observer_id``'s reports gave the station's
+    record for the form (a record merged before sources were kept: all its answers)."""
+    found = (StationRecord.objects.filter(mission_id=mission_id, station_id=station_id, form_id=form_id)
+             .values_list("merge_state", "answers").first())
+    if found is None:
+        return {}
+    state, answers = found
+    if not state:
+        return dict(answers or {})
+    mine = (state.get("sources") or {}).get(source_key(observer_id, 0)) or {}
+    return {name: kept[0] for name, kept in mine.items() if isinstance(kept, list) and kept}
+
+
 def _add(state: dict[str, Any], row: dict[str, Any]) -> None:
     """Fold one submission into a merge state: per source, each question's newest answer
     (by received time, then id) as ``[value, submission id, received at]``; and whether any
     submission carries a problem flag."""
-    source = f"observer:{row['observer_id']}" if row["observer_id"] else f"submission:{row['id']}"
-    answers = state["sources"].setdefault(source, {})
+    answers = state["sources"].setdefault(source_key(row["observer_id"], row["id"]), {})
     at = row["received_at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     for name, value in (row["answers"] or {}).items():
         kept = answers.get(name)

@@ -111,18 +111,10 @@ def prior_answers(draft: Draft) -> dict[str, Any]:
         return {}
     if draft.version.status == FormVersion.Status.DRAFT or not _has_skip_logic(draft.version):
         return {}
-    from .models import StationRecord
+    from . import records
 
-    found = (StationRecord.objects.filter(mission_id=draft.mission.pk, station_id=draft.station.pk,
-                                          form_id=draft.form.pk)
-             .values_list("merge_state", "answers").first())
-    if found is None:
-        return {}
-    state, answers = found
-    if not state:
-        return dict(answers or {})
-    mine = (state.get("sources") or {}).get(f"observer:{draft.observer.pk}") or {}
-    return {name: kept[0] for name, kept in mine.items() if isinstance(kept, list) and kept}
+    return records.observer_answers(draft.mission.pk, draft.station.pk, draft.form.pk,
+                                    draft.observer.pk)
 
 
 def _station_form(version: FormVersion) -> bool:
