@@ -203,7 +203,7 @@ def public_questions(form: Any) -> list[QuestionSpec]:
                                                                question.choices_from):
             continue
         found[question.name] = QuestionSpec(question.name, question.label_in(),
-                                            tuple(aggregates._value_labels(question)))
+                                            tuple(aggregates.value_labels(question)))
     return list(found.values())
 
 

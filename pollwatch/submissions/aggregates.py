@@ -240,7 +240,7 @@ def _counted_questions(form: Form) -> list[Any]:
     return list(found.values())
 
 
-def _value_labels(question: Any) -> list[tuple[str, str]]:
+def value_labels(question: Any) -> list[tuple[str, str]]:
     if question.type == "yes_no":
         return list(YES_NO_VALUES)
     labels = []
@@ -273,7 +273,7 @@ def findings_table(mission: Mission, form: Form | str) -> FindingsTable:
             overall.add(value)
             by_region.setdefault(region or "", Tally()).add(value)
             by_phase.setdefault(phase or "", Tally()).add(value)
-        values = _value_labels(question)
+        values = value_labels(question)
         known = {v for v, _ in values}
         values += [(v, v) for v in sorted(overall.counts) if v not in known]
         result.append(QuestionShares(question.name, question.label_in(), question.type, values,
