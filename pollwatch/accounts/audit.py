@@ -159,8 +159,8 @@ def delete_audited(instance: models.Model, actor: Loggable, *, mission: Any = No
 
 # --- Who asked: the client's address and browser, and security events (sign-in, downloads) ---
 
-_REQUEST: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
-    "pollwatch_audit_request", default=None)
+#: The request being served; its address and user agent are read only when an entry is written.
+_REQUEST: contextvars.ContextVar[Any] = contextvars.ContextVar("pollwatch_audit_request", default=None)
 
 
 def client_address(request: Any) -> str | None:
@@ -202,13 +202,14 @@ def request_details(request: Any) -> dict[str, Any]:
 
 def request_context() -> dict[str, Any]:
     """The address and user agent of the request being served, for :func:`record`."""
-    return dict(_REQUEST.get() or {"address": None, "user_agent": ""})
+    request = _REQUEST.get()
+    return request_details(request) if request is not None else {"address": None, "user_agent": ""}
 
 
 @contextlib.contextmanager
 def acting_request(request: Any):
     """Entries recorded inside carry ``request``'s address and user agent."""
-    token = _REQUEST.set(request_details(request))
+    token = _REQUEST.set(request)
     try:
         yield
     finally:
