@@ -8,12 +8,14 @@ PY := $(BIN)/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pollwatch
 VENDOR := pollwatch/static/vendor
 PYTEST_WORKERS ?= 2
+# `make demo PORT=8080` serves the demo on another port.
+PORT ?= 8000
 
 .PHONY: help install python-deps assets chromium postgres demo demo-build test test-sqlite \
         test-postgres lint typecheck migrations-check bench screenshots clean messages
 
 help:
-	@echo "make demo    install everything, build the demo election and serve it on :8000"
+	@echo "make demo    install everything, build the demo election and serve it on :8000 (PORT=8080 for another)"
 	@echo "make test    install everything and run lint, type checks and all tests (SQLite + PostgreSQL)"
 	@echo "make bench   run the benchmarks and print their figures"
 	@echo "make lint    ruff and the type checks only"
@@ -55,7 +57,7 @@ postgres:
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 demo: install
-	POLLWATCH_DEMO=1 $(BIN)/pollwatch demo
+	POLLWATCH_DEMO=1 $(BIN)/pollwatch demo --addrport 127.0.0.1:$(PORT)
 
 demo-build: install
 	POLLWATCH_DEMO=1 $(BIN)/pollwatch demo --no-serve
