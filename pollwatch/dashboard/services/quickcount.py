@@ -1,10 +1,10 @@
 """The analyst's quick count page: sample arrival by stratum, estimates with margins, seats
 with their range, and the official result beside them when it is loaded.
 
-The estimate is the results app's (:func:`pollwatch.results.verification.quick_count_check`,
-which calls :func:`pollwatch.analysis.quick_count`); it is cached, keyed by what it depends on
-(the observed protocols and the official batches), so a page load after the first costs two
-small queries until a new protocol or batch arrives.
+The estimates are the results app's (:func:`pollwatch.results.verification.quick_count_check`
+and :func:`~pollwatch.results.verification.quick_count_by_region`, which call
+:func:`pollwatch.analysis.quick_count`), kept by :mod:`pollwatch.results.computed` until a
+protocol or an official batch arrives; this module lays them out for the page.
 
 Sample arrival: the sample is the stations of the mission's closing-and-counting assignments
 (where observers copy the protocol); a stratum is a region. For each region: stations in the
@@ -17,14 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from pollwatch.elections.models import Area, Contest, PollingStation
 from pollwatch.missions.models import Assignment, Mission, Phase
-from pollwatch.results.models import ResultBatch
-from pollwatch.submissions.models import ObservedProtocol
+from pollwatch.results.observed import observed_protocols
 
-from .computed import Computed, cached_computation
 from .states import local_name
 
 PROPORTIONAL_KINDS = (Contest.Kind.PARTY_LIST, Contest.Kind.COUNCIL, Contest.Kind.REFERENDUM,
@@ -35,29 +33,6 @@ def contests_of(mission: Mission) -> list[Contest]:
     """Contests a quick count makes sense for (one ballot for every station), list first."""
     return list(Contest.objects.filter(election_id=mission.election_id, kind__in=PROPORTIONAL_KINDS)
                 .order_by("ballot_order", "code"))
-
-
-def _protocols(mission: Mission, contest: Contest):
-    return ObservedProtocol.objects.filter(mission=mission, contest=contest, is_current=True,
-                                           submission__is_current=True, submission__is_test=False)
-
-
-def data_version(mission: Mission, contest: Contest) -> str:
-    """What the estimate depends on, as a short key: it changes when a protocol or an
-    official batch is added, corrected or removed."""
-    protocols = _protocols(mission, contest).aggregate(n=Count("id"), last=Max("id"))
-    batches = list(ResultBatch.objects.filter(contest=contest).order_by("id").values_list("id", flat=True))
-    return f"{protocols['n']}.{protocols['last']}.{'-'.join(map(str, batches))}"
-
-
-def cached_quick_count(mission: Mission, contest: Contest) -> Computed:
-    """The national quick count check (a ``QuickCountCheck`` in ``.value``), cached by
-    :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
-    from pollwatch.results.verification import quick_count_check
-
-    key = f"dashboard:quickcount:{mission.pk}:{contest.pk}"
-    version = data_version(mission, contest)
-    return cached_computation(key, version, lambda: quick_count_check(mission, contest))
 
 
 @dataclass
@@ -81,7 +56,8 @@ def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
                  .values_list("region_id").annotate(n=Count("id")).order_by())
     drawn_ids = set(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
                     .values_list("station_id", flat=True))
-    arrived_rows = set(_protocols(mission, contest).values_list("station_id", "station__region_id"))
+    arrived_rows = set(observed_protocols(mission, contest).order_by()
+                       .values_list("station_id", "station__region_id"))
     drawn_by_region = dict(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
                            .values_list("station__region_id")
                            .annotate(n=Count("station_id", distinct=True)).order_by())
@@ -110,6 +86,24 @@ def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "interval": [[round(100 * r["low"], 2), round(100 * r["high"], 2)] for r in choices],
         "official": [None if r["official"] is None else round(100 * r["official"], 2) for r in choices],
     }
+
+
+REGIONS_HEADER = ["scope", "choice", "estimate", "moe", "low", "high", "official", "inside", "z",
+                  "seats", "seats_low", "seats_high", "official_seats"]
+
+
+def by_region_table(mission: Mission, contest: Contest, checks: list[Any], names: dict[str, str]) -> Any:
+    """The national quick count and each region's (``QuickCountCheck``s, the country first),
+    one row per choice, turnout and invalid ballots of each."""
+    from pollwatch.submissions.exports import Table
+
+    def lines():
+        for check in checks:
+            for r in check.rows(contest, names):
+                yield [check.scope or "national", *["" if r[k] is None else r[k]
+                                                    for k in REGIONS_HEADER[1:]]], None
+
+    return Table(f"{mission.code}-quick-count-{contest.code}-regions", REGIONS_HEADER, lines())
 
 
 QUICK_COUNT_HEADER = ["contest", "choice", "name", "estimate", "moe", "low", "high", "official", "inside",
