@@ -49,7 +49,8 @@ class StratumArrival:
         return self.arrived / self.drawn if self.drawn else None
 
 
-def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
+def sample_arrival(mission: Mission, contest: Contest, regions: list[Area] | None = None
+                   ) -> list[StratumArrival]:
     """Per region: frame, drawn (closing assignments), protocols arrived from drawn stations and
     from stations outside the sample. Four aggregate queries."""
     frame = dict(PollingStation.objects.filter(election_id=mission.election_id)
@@ -66,14 +67,25 @@ def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
     for station_id, region_id in arrived_rows:
         target = arrived if station_id in drawn_ids else outside
         target[region_id] = target.get(region_id, 0) + 1
-    regions = {a.pk: a for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
+    by_pk = {a.pk: a for a in (regions if regions is not None else regions_of(mission))}
     rows = []
     for region_id, count in frame.items():
-        area = regions.get(region_id)
+        area = by_pk.get(region_id)
         rows.append(StratumArrival(area.code if area else "", local_name(area.name, area.translations)
                                    if area else "–", count, drawn_by_region.get(region_id, 0),
                                    arrived.get(region_id, 0), outside.get(region_id, 0)))
     return sorted(rows, key=lambda r: r.name)
+
+
+def regions_of(mission: Mission) -> list[Area]:
+    """The election's regions (the strata, and the regional quick counts)."""
+    return list(Area.objects.filter(election_id=mission.election_id, depth=1))
+
+
+def region_names(regions: list[Area]) -> dict[str, str]:
+    """The regions' names in the page's language, by code (a kept check holds the names in
+    the language of whoever opened the page first)."""
+    return {a.code: local_name(a.name, a.translations) for a in regions}
 
 
 def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:

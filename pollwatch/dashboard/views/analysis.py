@@ -59,12 +59,14 @@ def quick_count_page(request, mission):
         if request.GET.get("by") == "region":
             return export_response(qc.by_region_table(mission, contest, [check, *regions], names), fmt)
         return export_response(qc.quick_count_table(mission, contest, check, rows), fmt)
+    areas = qc.regions_of(mission) if contest else []
     return render(request, "dashboard/quickcount.html", {
         "mission": mission, "contests": contests, "contest": contest, "check": check, "computed": computed,
         "rows": [r for r in rows if r["choice"] not in ("turnout", "invalid")],
         "extra_rows": [r for r in rows if r["choice"] in ("turnout", "invalid")],
         "regions": [(region, region.rows(contest, names)) for region in regions],
-        "arrival": qc.sample_arrival(mission, contest) if contest else [],
+        "region_names": qc.region_names(areas),
+        "arrival": qc.sample_arrival(mission, contest, areas) if contest else [],
         "chart": qc.chart_data(rows), "formats": "csv xlsx", "chart_words": chart_words()})
 
 
