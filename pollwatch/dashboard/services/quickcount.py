@@ -21,6 +21,8 @@ from django.db.models import Count
 
 from pollwatch.elections.models import Area, Contest, PollingStation
 from pollwatch.missions.models import Assignment, Mission, Phase
+from pollwatch.results import computed as kept
+from pollwatch.results.computed import Computed
 from pollwatch.results.observed import observed_protocols
 
 from .states import local_name
@@ -33,6 +35,34 @@ def contests_of(mission: Mission) -> list[Contest]:
     """Contests a quick count makes sense for (one ballot for every station), list first."""
     return list(Contest.objects.filter(election_id=mission.election_id, kind__in=PROPORTIONAL_KINDS)
                 .order_by("ballot_order", "code"))
+
+
+@dataclass
+class Estimates:
+    """The page's quick counts of one contest, national and by region, as kept."""
+
+    contest: Contest
+    computed: Computed  # the national check, with when it was computed and whether it is stale
+    regions: list[Any]  # each region's QuickCountCheck
+    names: dict[str, str]  # the choices' names by code
+
+    @property
+    def check(self) -> Any:
+        return self.computed.value
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.check.rows(self.contest, self.names) if self.check.result else []
+
+    def region_rows(self) -> list[tuple[Any, list[dict[str, Any]]]]:
+        return [(region, region.rows(self.contest, self.names)) for region in self.regions]
+
+
+def estimates(mission: Mission, contest: Contest) -> Estimates:
+    """The kept national and regional quick counts (one reading of what they depend on)."""
+    version = kept.quick_count_version(mission, contest)
+    return Estimates(contest, kept.cached_quick_count(mission, contest, version=version),
+                     kept.cached_quick_count_by_region(mission, contest, version=version).value,
+                     dict(contest.choices.values_list("code", "name")))
 
 
 @dataclass
@@ -104,14 +134,16 @@ REGIONS_HEADER = ["scope", "choice", "estimate", "moe", "low", "high", "official
                   "seats", "seats_low", "seats_high", "official_seats"]
 
 
-def by_region_table(mission: Mission, contest: Contest, checks: list[Any], names: dict[str, str]) -> Any:
-    """The national quick count and each region's (``QuickCountCheck``s, the country first),
-    one row per choice, turnout and invalid ballots of each."""
+def by_region_table(mission: Mission, found: Estimates) -> Any:
+    """The national quick count and each region's, the country first, one row per choice,
+    turnout and invalid ballots of each."""
     from pollwatch.submissions.exports import Table
 
+    contest = found.contest
+
     def lines():
-        for check in checks:
-            for r in check.rows(contest, names):
+        for check in [found.check, *found.regions]:
+            for r in check.rows(contest, found.names):
                 yield [check.scope or "national", *["" if r[k] is None else r[k]
                                                     for k in REGIONS_HEADER[1:]]], None
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from pollwatch.accounts.access import STAFF, mission_view
 from pollwatch.elections.models import Contest
-from pollwatch.results import computed as kept
 
 from ..services import forensics as forensics_service
 from ..services import quickcount as qc
@@ -48,24 +47,21 @@ def _contest(request, mission, contests):
 def quick_count_page(request, mission):
     contests = qc.contests_of(mission)
     contest = _contest(request, mission, contests)
-    version = kept.quick_count_version(mission, contest) if contest else ""
-    computed = kept.cached_quick_count(mission, contest, version=version) if contest else None
-    check = computed.value if computed else None
-    names = dict(contest.choices.values_list("code", "name")) if contest else {}
-    rows = check.rows(contest, names) if check and check.result else []
-    regions = kept.cached_quick_count_by_region(mission, contest, version=version).value if contest else []
+    found = qc.estimates(mission, contest) if contest else None
+    computed = found.computed if found else None
+    check = found.check if found else None
+    rows = found.rows() if found else []
     fmt = export_format(request)
-    if fmt and contest:
+    if fmt and found:
         if request.GET.get("by") == "region":
-            return export_response(qc.by_region_table(mission, contest, [check, *regions], names), fmt)
-        return export_response(qc.quick_count_table(mission, contest, check, rows), fmt)
+            return export_response(qc.by_region_table(mission, found), fmt)
+        return export_response(qc.quick_count_table(mission, found.contest, check, rows), fmt)
     areas = qc.regions_of(mission) if contest else []
     return render(request, "dashboard/quickcount.html", {
         "mission": mission, "contests": contests, "contest": contest, "check": check, "computed": computed,
         "rows": [r for r in rows if r["choice"] not in ("turnout", "invalid")],
         "extra_rows": [r for r in rows if r["choice"] in ("turnout", "invalid")],
-        "regions": [(region, region.rows(contest, names)) for region in regions],
-        "region_names": qc.region_names(areas),
+        "regions": found.region_rows() if found else [], "region_names": qc.region_names(areas),
         "arrival": qc.sample_arrival(mission, contest, areas) if contest else [],
         "chart": qc.chart_data(rows), "formats": "csv xlsx", "chart_words": chart_words()})
 
