@@ -29,4 +29,7 @@ urlpatterns = [
     path("sms/status/twilio/", messages.twilio_status, name="sms_status_twilio"),
     path("m/<slug:mission>/quick-count/", analysis.quick_count_page, name="quick_count"),
     path("m/<slug:mission>/forensics/", analysis.forensics_page, name="forensics"),
+    # The results app's former pages of the same checks; bookmarks and links keep working.
+    path("m/<slug:mission>/results/<slug:contest>/quick-count/", analysis.results_quick_count),
+    path("m/<slug:mission>/results/<slug:contest>/forensics/", analysis.results_forensics),
 ]

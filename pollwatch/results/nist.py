@@ -566,9 +566,9 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
     if stage not in services.STAGES:
         raise ValueError(_("stage must be one of %(allowed)s, not %(value)s")
                          % {"allowed": ", ".join(services.STAGES), "value": repr(stage)})
-    data, default_name = services._read_bytes(file)
+    data, default_name = services.read_bytes(file)
     source = name or default_name
-    duplicate = services._duplicate(contest, stage, data, source)
+    duplicate = services.find_duplicate(contest, stage, data, source)
     if duplicate is not None:
         return duplicate
     report = ImportReport(source)
@@ -588,15 +588,15 @@ def import_results_nist(election: Election, contest: Contest, file: str | Path |
     figures = _figures(document, units)
     links = StationDistrict.objects.filter(contest=contest).values_list("station_id", "district_id")
     districts = dict(links) if contest.has_districts else {}
-    rows = [services._Parsed(stations[code], code, districts.get(stations[code]),
-                             figures.get(code, {}), station_votes)
+    rows = [services.ParsedRow(stations[code], code, districts.get(stations[code]),
+                               figures.get(code, {}), station_votes)
             for code, station_votes in sorted(votes.items())]
     if not rows:
         report.add_error(0, "GpUnit", _("no vote counts for polling stations of this election"))
         raise ImportRejected(report)
-    batch = services._write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.NIST,
-                                  source=source, sha256=services.file_hash(data), actor=actor, note=note)
-    return services._report_for(batch, report, skipped_counts=skipped)
+    batch = services.write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.NIST,
+                                 source=source, sha256=services.file_hash(data), actor=actor, note=note)
+    return services.report_for(batch, report, skipped_counts=skipped)
 
 
 def _figures(document: dict, units: dict[str, str]) -> dict[str, dict[str, int]]:

@@ -56,7 +56,8 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # --- reading files ------------------------------------------------------------------------
 
-def _read_bytes(file: str | Path | IO[bytes]) -> tuple[bytes, str]:
+def read_bytes(file: str | Path | IO[bytes]) -> tuple[bytes, str]:
+    """The bytes of an import file (a path or an open binary file) and the name to report it by."""
     if isinstance(file, str | Path):
         path = Path(file)
         return path.read_bytes(), path.name
@@ -173,7 +174,9 @@ def _resolve_columns(table: Table, contest: Contest, choices: list[Choice],
 # --- table import -------------------------------------------------------------------------
 
 @dataclass
-class _Parsed:
+class ParsedRow:
+    """One station's row of an import, read and checked, ready for :func:`write_batch`."""
+
     station_id: int
     code: str
     district_id: int | None
@@ -182,13 +185,13 @@ class _Parsed:
 
 
 def _parse_rows(table: Table, contest: Contest, columns: _Columns, report: ImportReport
-                ) -> list[_Parsed]:
+                ) -> list[ParsedRow]:
     stations = dict(PollingStation.objects.filter(election=contest.election)
                     .values_list("code", "pk"))
     districts = dict(StationDistrict.objects.filter(contest=contest)
                      .values_list("station_id", "district_id"))
     ballot = _district_ballots(contest) if contest.has_districts else {}
-    parsed: list[_Parsed] = []
+    parsed: list[ParsedRow] = []
     seen: dict[str, int] = {}
     for line, values in table.rows:
         row = RowReader(report, line, values)
@@ -217,7 +220,7 @@ def _parse_rows(table: Table, contest: Contest, columns: _Columns, report: Impor
         if code:
             seen.setdefault(code, line)
         if row.ok and station_id:
-            parsed.append(_Parsed(station_id, code, district_id, figures, votes))
+            parsed.append(ParsedRow(station_id, code, district_id, figures, votes))
     return parsed
 
 
@@ -241,7 +244,7 @@ def _check_ballot(row: RowReader, columns: _Columns, votes: dict[str, int],
                       % {"choice": choice_code, "station": code})
 
 
-def _reconciliation(election: Election, rows: list[_Parsed], choices: list[str]
+def _reconciliation(election: Election, rows: list[ParsedRow], choices: list[str]
                     ) -> dict[str, list[dict[str, Any]]]:
     """Control-equation failures per station code (the commission's own arithmetic)."""
     if not rows:
@@ -280,10 +283,10 @@ def import_results(election: Election, contest: Contest, file: str | Path | IO[b
     if stage not in STAGES:
         raise ValueError(_("stage must be one of %(allowed)s, not %(value)s")
                          % {"allowed": ", ".join(STAGES), "value": repr(stage)})
-    data, default_name = _read_bytes(file)
+    data, default_name = read_bytes(file)
     source = name or default_name
     columns_map, mapping_name = _mapping_columns(election, mapping)
-    duplicate = _duplicate(contest, stage, data, source)
+    duplicate = find_duplicate(contest, stage, data, source)
     if duplicate is not None:
         return duplicate
     table = read_table(io.BytesIO(data), source)
@@ -298,14 +301,16 @@ def import_results(election: Election, contest: Contest, file: str | Path | IO[b
     if not rows:
         report.add_error(0, "", _("the file holds no results"))
         raise ImportRejected(report)
-    batch = _write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.TABLE, source=source,
+    batch = write_batch(contest, rows, stage=stage, fmt=ResultBatch.Format.TABLE, source=source,
                          sha256=file_hash(data), actor=actor, note=note,
                          mapping={**columns.fields, **{f"choice:{k}": v for k, v in columns.votes.items()}},
                          mapping_name=mapping_name)
-    return _report_for(batch, report, ignored=columns.ignored)
+    return report_for(batch, report, ignored=columns.ignored)
 
 
-def _duplicate(contest: Contest, stage: str, data: bytes, source: str) -> ImportReport | None:
+def find_duplicate(contest: Contest, stage: str, data: bytes, source: str) -> ImportReport | None:
+    """The report of an earlier import of the same file (same contest, stage and SHA-256),
+    saying which batch holds it; ``None`` when the file is new. Importing twice changes nothing."""
     batch = ResultBatch.objects.filter(contest=contest, stage=stage, sha256=file_hash(data)).first()
     if batch is None:
         return None
@@ -316,14 +321,15 @@ def _duplicate(contest: Contest, stage: str, data: bytes, source: str) -> Import
     return report
 
 
-def _report_for(batch: ResultBatch, report: ImportReport, **details: Any) -> ImportReport:
+def report_for(batch: ResultBatch, report: ImportReport, **details: Any) -> ImportReport:
+    """``report`` completed with what was written: the new batch, its number, stage and summary."""
     report.created = batch.station_count
     report.details = {"batch": batch.pk, "number": batch.number, "stage": batch.stage,
                       "summary": batch.summary, **details}
     return report
 
 
-def _totals(rows: Iterable[_Parsed]) -> dict[str, dict[str, int]]:
+def _totals(rows: Iterable[ParsedRow]) -> dict[str, dict[str, int]]:
     figures: dict[str, int] = {}
     votes: dict[str, int] = {}
     for row in rows:
@@ -334,9 +340,12 @@ def _totals(rows: Iterable[_Parsed]) -> dict[str, dict[str, int]]:
     return {"figures": figures, "votes": votes}
 
 
-def _write_batch(contest: Contest, rows: list[_Parsed], *, stage: str, fmt: str, source: str,
-                 sha256: str, actor: audit.Actor, note: str = "", mapping: dict | None = None,
-                 mapping_name: str = "") -> ResultBatch:
+def write_batch(contest: Contest, rows: list[ParsedRow], *, stage: str, fmt: str, source: str,
+                sha256: str, actor: audit.Actor, note: str = "", mapping: dict | None = None,
+                mapping_name: str = "") -> ResultBatch:
+    """Write ``rows`` as the contest's next batch, in one transaction, with each station's
+    reconciliation of its protocol, the batch's totals and its summary of changes; audited.
+    The rows must be checked already (the table and NIST imports do)."""
     choices = list(contest.choices.values_list("code", flat=True))
     failures = _reconciliation(contest.election, rows, choices)
     with transaction.atomic():

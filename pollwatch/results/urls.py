@@ -9,8 +9,6 @@ urlpatterns = [
     path("m/<slug:mission>/results/mappings/", views.mappings, name="mappings"),
     path("m/<slug:mission>/results/batches/<int:batch>/", views.batch_detail, name="batch"),
     path("m/<slug:mission>/results/<slug:contest>/discrepancies/", views.discrepancies, name="discrepancies"),
-    path("m/<slug:mission>/results/<slug:contest>/quick-count/", views.quick_count, name="quick_count"),
     path("m/<slug:mission>/results/<slug:contest>/seats/", views.seats, name="seats"),
-    path("m/<slug:mission>/results/<slug:contest>/forensics/", views.forensics, name="forensics"),
     path("m/<slug:mission>/results/<slug:contest>/nist.json", views.nist_export, name="nist"),
 ]

@@ -9,7 +9,9 @@
 4. :func:`forensics_check`: the forensic screens over the official station results, each
    flagged station with what the observers reported there.
 
-The statistics are :mod:`pollwatch.analysis`; this module only gathers the data for it.
+The statistics are :mod:`pollwatch.analysis`; this module only gathers the data for it. The
+pages read the quick count and forensics through :mod:`pollwatch.results.computed`, which keeps
+them until the data changes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.utils.translation import gettext, gettext_noop
 
 from pollwatch.analysis import (
@@ -213,10 +214,12 @@ class QuickCountCheck:
     official_valid: int
     note: str = ""
 
-    def rows(self, contest: Contest) -> list[dict[str, Any]]:
+    def rows(self, contest: Contest, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """One row per choice, then turnout and invalid ballots. ``names``: the choices' names
+        by code, when the caller lists several scopes of the contest."""
         if self.result is None:
             return []
-        names = {**dict(contest.choices.values_list("code", "name")),
+        names = {**(names if names is not None else dict(contest.choices.values_list("code", "name"))),
                  "turnout": gettext("Turnout"), "invalid": gettext("Invalid ballots")}
         out = []
         for label in (*self.result.choices, "turnout", "invalid"):
@@ -467,24 +470,25 @@ class ForensicsCheck:
 
 
 def forensics_check(mission: Mission, contest: Contest, *, batch: ResultBatch | None = None,
-                    limit: int = 200) -> ForensicsCheck:
+                    limit: int = 200, report: ForensicsReport | None = None) -> ForensicsCheck:
     """The forensic screens of :func:`pollwatch.analysis.forensics_report` over the official
     station results, and, for each flagged station, what the mission's observers reported there:
     their reports, how many assessed something negatively, incidents, and whether their copy of
-    the protocol differs from the official one."""
+    the protocol differs from the official one.
+
+    ``report``: the screens already computed over the same batches (see
+    :func:`pollwatch.results.computed.cached_forensics`), so that only the observers' side is
+    read again."""
     batches = [batch] if batch is not None else services.batches_by_precedence(contest)
     if not batches:
         # Kept in English (the check is cached for every language); pages translate it.
         return ForensicsCheck(None, [], gettext_noop("no official results imported yet"))
-    key = "results:forensics:" + services._current_key(batches)
-    report = cache.get(key)
     if report is None:
         try:
             report = forensics_report(_results_table(services.current_rows(contest, batch=batch),
                                                      _choice_codes(contest)), seed=SEED)
         except (InputError, ValueError) as exc:
             return ForensicsCheck(None, [], str(exc))
-        cache.set(key, report, services.CACHE_SECONDS)
     outliers = list(report.outliers)[:limit]
     stations = {s.code: s for s in PollingStation.objects.filter(
         election=contest.election, code__in=[o.station for o in outliers]).select_related("region")}

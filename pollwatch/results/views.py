@@ -1,4 +1,5 @@
-"""Results pages for the mission's staff: imports, batches, and the four checks.
+"""Results pages for the mission's staff: imports, batches, and two of the four checks
+(station by station, seats); the quick count and forensics pages are the dashboard's.
 
 Each page has a CSV export (``?format=csv``). Official results belong to the election; any
 mission on it sees them, and its coordinators may import them.
@@ -171,21 +172,6 @@ def _discrepancy_rows(report) -> Iterable[list[Any]]:
             yield [*common, line.line, line.official, line.observed, line.difference, *tail]
 
 
-@mission_view(*STAFF)
-def quick_count(request, mission, contest):
-    contest = _contest(mission, contest)
-    national, regions = verification.quick_count_all(mission, contest)
-    if _wants_csv(request):
-        header = ["scope", "choice", "estimate", "moe", "low", "high", "official", "inside", "z",
-                  "seats", "seats_low", "seats_high", "official_seats"]
-        return csv_response(f"{contest.code}-quick-count.csv", header,
-                            ([check.scope or "national", *[row[k] for k in header[1:]]]
-                             for check in [national, *regions] for row in check.rows(contest)))
-    return render(request, "results/quick_count.html", _context(
-        request, mission, contest=contest, national=national, national_rows=national.rows(contest),
-        regions=[(check, check.rows(contest)) for check in regions]))
-
-
 @mission_view(read=STAFF, write=MANAGERS)
 def seats(request, mission, contest):
     contest = _contest(mission, contest)
@@ -207,25 +193,6 @@ def seats(request, mission, contest):
                             ([row[k] for k in header] for row in check.rows()))
     return render(request, "results/seats.html", _context(
         request, mission, contest=contest, check=check, rows=check.rows(), form=form))
-
-
-@mission_view(*STAFF)
-def forensics(request, mission, contest):
-    contest = _contest(mission, contest)
-    check = verification.forensics_check(mission, contest)
-    if _wants_csv(request):
-        return csv_response(f"{contest.code}-forensics.csv",
-                            ["station", "region", "score", "turnout", "leader_share", "reasons",
-                             "observer_reports", "negative_reports", "incidents",
-                             "observed_protocol_differs"],
-                            ([f.station.code, f.station.region.code if f.station.region_id else "",
-                              round(f.score, 3), round(f.turnout, 4), round(f.leader_share, 4),
-                              "; ".join(f.reasons), f.reports, f.negative, f.incidents,
-                              "" if f.observed_differs is None else f.observed_differs]
-                             for f in check.flagged))
-    report = check.report.to_dict(limit=0) if check.report else None
-    return render(request, "results/forensics.html", _context(
-        request, mission, contest=contest, check=check, report=report))
 
 
 @require_safe

@@ -1,44 +1,25 @@
 """The analyst's forensics page: the screens over the official station results, laid out for
 the page (fingerprint heat map, integer percentages, digits, ranked regions and stations).
 
-The computation is the results app's (:func:`pollwatch.results.verification.forensics_check`,
-over :func:`pollwatch.analysis.forensics_report`). It takes a second or more for 10,000
-stations, so the page's view of it is cached, keyed by what it depends on: the official
-batches, and what observers reported (newest submission, incident and protocol).
+The check is the results app's (:func:`pollwatch.results.verification.forensics_check`, over
+:func:`pollwatch.analysis.forensics_report`), kept by :func:`pollwatch.results.computed.cached_forensics`
+until the official batches or the observers' reports change; this module only lays it out, in
+the page's language.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import Max
 
 from pollwatch.analysis import BENFORD_SECOND_DIGIT
 from pollwatch.elections.models import Area, Contest
 from pollwatch.missions.models import Mission
-from pollwatch.results.models import ResultBatch
-from pollwatch.submissions.models import Incident, ObservedProtocol, Submission
+from pollwatch.results.computed import Computed, cached_forensics
+from pollwatch.results.verification import FlaggedStation, ForensicsCheck
 
-from .computed import Computed, cached_computation
 from .states import local_name
-
-FLAGGED_LIMIT = 200
-
-
-@dataclass
-class FlaggedRow:
-    station_id: int
-    code: str
-    region: str
-    score: float
-    turnout: float
-    leader_share: float
-    reasons: tuple[str, ...]
-    reports: int
-    negative: int
-    incidents: int
-    observed_differs: bool | None
 
 
 @dataclass
@@ -52,7 +33,7 @@ class ForensicsView:
     fingerprint: dict[str, Any] | None
     histograms: dict[str, list[int]]
     regions: list[dict[str, Any]]
-    flagged: list[FlaggedRow]
+    flagged: list[FlaggedStation]
     outliers_total: int
     alpha: float
     notes: list[str]
@@ -84,42 +65,26 @@ class ForensicsView:
         }
 
 
-def data_version(mission: Mission, contest: Contest) -> str:
-    batches = "-".join(str(pk) for pk in ResultBatch.objects.filter(contest=contest).order_by("id")
-                       .values_list("id", flat=True))
-    seen = [Submission.objects.filter(mission=mission).aggregate(m=Max("id"))["m"],
-            Incident.objects.filter(mission=mission).aggregate(m=Max("id"))["m"],
-            ObservedProtocol.objects.filter(mission=mission, contest=contest).aggregate(m=Max("id"))["m"]]
-    return f"{batches}.{'.'.join(str(v or 0) for v in seen)}"
-
-
-def _build(mission: Mission, contest: Contest) -> ForensicsView:
-    from pollwatch.results.verification import forensics_check
-
-    check = forensics_check(mission, contest, limit=FLAGGED_LIMIT)
+def _build(mission: Mission, contest: Contest, check: ForensicsCheck) -> ForensicsView:
     if check.report is None:
         return ForensicsView(check.note, 0, "", None, None, None, None, {}, [], [], 0, 0.01, [])
     report = check.report.to_dict(limit=0)
     names = {a.code: local_name(a.name, a.translations)
              for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
     regions = [{**r, "name": names.get(r["region"], r["region"])} for r in report["regions"]]
-    flagged = [FlaggedRow(f.station.pk, f.station.code, names.get(f.station.region.code, "")
-                          if f.station.region_id else "", f.score, f.turnout, f.leader_share,
-                          tuple(f.reasons), f.reports, f.negative, f.incidents, f.observed_differs)
-               for f in check.flagged]
     leader = report["leader"]
     leader_name = dict(contest.choices.values_list("code", "name")).get(leader, leader)
     return ForensicsView(check.note, report["stations"], leader_name, report["integer_percentages"],
                          report["last_digit"], report["second_digit"], report["fingerprint"],
-                         report["histograms"], regions, flagged, report["outliers_total"], report["alpha"],
-                         report["notes"])
+                         report["histograms"], regions, check.flagged, report["outliers_total"],
+                         report["alpha"], report["notes"])
 
 
 def forensics_view(mission: Mission, contest: Contest) -> Computed:
-    """The page's view of the screens (a :class:`ForensicsView` in ``.value``), cached by
-    :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
-    key = f"dashboard:forensics:v2:{mission.pk}:{contest.pk}"  # v2: the calibrated second digits
-    return cached_computation(key, data_version(mission, contest), lambda: _build(mission, contest))
+    """The page's view of the kept check (a :class:`ForensicsView` in ``.value``), with when
+    the check was computed and whether newer data has arrived since."""
+    computed = cached_forensics(mission, contest)
+    return dataclasses.replace(computed, value=_build(mission, contest, computed.value))
 
 
 FLAGGED_HEADER = ["contest", "station", "region", "score", "turnout", "leader_share", "reasons",
@@ -134,13 +99,15 @@ def flagged_table(mission: Mission, contest: Contest, view: ForensicsView) -> An
         from pollwatch.elections.models import PollingStation
 
         points = {pk: (float(lon), float(lat)) for pk, lon, lat in PollingStation.objects.filter(
-            pk__in=[f.station_id for f in view.flagged], latitude__isnull=False)
+            pk__in=[f.station.pk for f in view.flagged], latitude__isnull=False)
             .values_list("pk", "longitude", "latitude")}
 
     def rows():
         for f in view.flagged:
-            yield [contest.code, f.code, f.region, round(f.score, 3), round(f.turnout, 4),
-                   round(f.leader_share, 4), "; ".join(f.reasons), f.reports, f.negative, f.incidents,
-                   "" if f.observed_differs is None else f.observed_differs], points.get(f.station_id)
+            station = f.station
+            yield [contest.code, station.code, station.region.local_name if station.region_id else "",
+                   round(f.score, 3), round(f.turnout, 4), round(f.leader_share, 4), "; ".join(f.reasons),
+                   f.reports, f.negative, f.incidents,
+                   "" if f.observed_differs is None else f.observed_differs], points.get(station.pk)
 
     return Table(f"{mission.code}-forensics-{contest.code}", FLAGGED_HEADER, rows())

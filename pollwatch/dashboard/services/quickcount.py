@@ -1,10 +1,10 @@
 """The analyst's quick count page: sample arrival by stratum, estimates with margins, seats
 with their range, and the official result beside them when it is loaded.
 
-The estimate is the results app's (:func:`pollwatch.results.verification.quick_count_check`,
-which calls :func:`pollwatch.analysis.quick_count`); it is cached, keyed by what it depends on
-(the observed protocols and the official batches), so a page load after the first costs two
-small queries until a new protocol or batch arrives.
+The estimates are the results app's (:func:`pollwatch.results.verification.quick_count_check`
+and :func:`~pollwatch.results.verification.quick_count_by_region`, which call
+:func:`pollwatch.analysis.quick_count`), kept by :mod:`pollwatch.results.computed` until a
+protocol or an official batch arrives; this module lays them out for the page.
 
 Sample arrival: the sample is the stations of the mission's closing-and-counting assignments
 (where observers copy the protocol); a stratum is a region. For each region: stations in the
@@ -17,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from pollwatch.elections.models import Area, Contest, PollingStation
 from pollwatch.missions.models import Assignment, Mission, Phase
-from pollwatch.results.models import ResultBatch
-from pollwatch.submissions.models import ObservedProtocol
+from pollwatch.results import computed as kept
+from pollwatch.results.computed import Computed
+from pollwatch.results.observed import observed_protocols
 
-from .computed import Computed, cached_computation
 from .states import local_name
 
 PROPORTIONAL_KINDS = (Contest.Kind.PARTY_LIST, Contest.Kind.COUNCIL, Contest.Kind.REFERENDUM,
@@ -37,27 +37,32 @@ def contests_of(mission: Mission) -> list[Contest]:
                 .order_by("ballot_order", "code"))
 
 
-def _protocols(mission: Mission, contest: Contest):
-    return ObservedProtocol.objects.filter(mission=mission, contest=contest, is_current=True,
-                                           submission__is_current=True, submission__is_test=False)
+@dataclass
+class Estimates:
+    """The page's quick counts of one contest, national and by region, as kept."""
+
+    contest: Contest
+    computed: Computed  # the national check, with when it was computed and whether it is stale
+    regions: list[Any]  # each region's QuickCountCheck
+    names: dict[str, str]  # the choices' names by code
+
+    @property
+    def check(self) -> Any:
+        return self.computed.value
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.check.rows(self.contest, self.names) if self.check.result else []
+
+    def region_rows(self) -> list[tuple[Any, list[dict[str, Any]]]]:
+        return [(region, region.rows(self.contest, self.names)) for region in self.regions]
 
 
-def data_version(mission: Mission, contest: Contest) -> str:
-    """What the estimate depends on, as a short key: it changes when a protocol or an
-    official batch is added, corrected or removed."""
-    protocols = _protocols(mission, contest).aggregate(n=Count("id"), last=Max("id"))
-    batches = list(ResultBatch.objects.filter(contest=contest).order_by("id").values_list("id", flat=True))
-    return f"{protocols['n']}.{protocols['last']}.{'-'.join(map(str, batches))}"
-
-
-def cached_quick_count(mission: Mission, contest: Contest) -> Computed:
-    """The national quick count check (a ``QuickCountCheck`` in ``.value``), cached by
-    :func:`data_version` and recomputed at most once a minute (see :mod:`.computed`)."""
-    from pollwatch.results.verification import quick_count_check
-
-    key = f"dashboard:quickcount:{mission.pk}:{contest.pk}"
-    version = data_version(mission, contest)
-    return cached_computation(key, version, lambda: quick_count_check(mission, contest))
+def estimates(mission: Mission, contest: Contest) -> Estimates:
+    """The kept national and regional quick counts (one reading of what they depend on)."""
+    version = kept.quick_count_version(mission, contest)
+    return Estimates(contest, kept.cached_quick_count(mission, contest, version=version),
+                     kept.cached_quick_count_by_region(mission, contest, version=version).value,
+                     dict(contest.choices.values_list("code", "name")))
 
 
 @dataclass
@@ -74,14 +79,16 @@ class StratumArrival:
         return self.arrived / self.drawn if self.drawn else None
 
 
-def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
+def sample_arrival(mission: Mission, contest: Contest, regions: list[Area] | None = None
+                   ) -> list[StratumArrival]:
     """Per region: frame, drawn (closing assignments), protocols arrived from drawn stations and
     from stations outside the sample. Four aggregate queries."""
     frame = dict(PollingStation.objects.filter(election_id=mission.election_id)
                  .values_list("region_id").annotate(n=Count("id")).order_by())
     drawn_ids = set(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
                     .values_list("station_id", flat=True))
-    arrived_rows = set(_protocols(mission, contest).values_list("station_id", "station__region_id"))
+    arrived_rows = set(observed_protocols(mission, contest).order_by()
+                       .values_list("station_id", "station__region_id"))
     drawn_by_region = dict(Assignment.objects.filter(team__mission=mission, phase=Phase.CLOSING)
                            .values_list("station__region_id")
                            .annotate(n=Count("station_id", distinct=True)).order_by())
@@ -90,14 +97,25 @@ def sample_arrival(mission: Mission, contest: Contest) -> list[StratumArrival]:
     for station_id, region_id in arrived_rows:
         target = arrived if station_id in drawn_ids else outside
         target[region_id] = target.get(region_id, 0) + 1
-    regions = {a.pk: a for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
+    by_pk = {a.pk: a for a in (regions if regions is not None else regions_of(mission))}
     rows = []
     for region_id, count in frame.items():
-        area = regions.get(region_id)
+        area = by_pk.get(region_id)
         rows.append(StratumArrival(area.code if area else "", local_name(area.name, area.translations)
                                    if area else "–", count, drawn_by_region.get(region_id, 0),
                                    arrived.get(region_id, 0), outside.get(region_id, 0)))
     return sorted(rows, key=lambda r: r.name)
+
+
+def regions_of(mission: Mission) -> list[Area]:
+    """The election's regions (the strata, and the regional quick counts)."""
+    return list(Area.objects.filter(election_id=mission.election_id, depth=1))
+
+
+def region_names(regions: list[Area]) -> dict[str, str]:
+    """The regions' names in the page's language, by code (a kept check holds the names in
+    the language of whoever opened the page first)."""
+    return {a.code: local_name(a.name, a.translations) for a in regions}
 
 
 def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -110,6 +128,26 @@ def chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "interval": [[round(100 * r["low"], 2), round(100 * r["high"], 2)] for r in choices],
         "official": [None if r["official"] is None else round(100 * r["official"], 2) for r in choices],
     }
+
+
+REGIONS_HEADER = ["scope", "choice", "estimate", "moe", "low", "high", "official", "inside", "z",
+                  "seats", "seats_low", "seats_high", "official_seats"]
+
+
+def by_region_table(mission: Mission, found: Estimates) -> Any:
+    """The national quick count and each region's, the country first, one row per choice,
+    turnout and invalid ballots of each."""
+    from pollwatch.submissions.exports import Table
+
+    contest = found.contest
+
+    def lines():
+        for check in [found.check, *found.regions]:
+            for r in check.rows(contest, found.names):
+                yield [check.scope or "national", *["" if r[k] is None else r[k]
+                                                    for k in REGIONS_HEADER[1:]]], None
+
+    return Table(f"{mission.code}-quick-count-{contest.code}-regions", REGIONS_HEADER, lines())
 
 
 QUICK_COUNT_HEADER = ["contest", "choice", "name", "estimate", "moe", "low", "high", "official", "inside",

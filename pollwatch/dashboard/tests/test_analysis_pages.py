@@ -61,7 +61,7 @@ def test_forensics_page_ranks_the_stuffed_station_and_links_it(world, login, ele
     assert response.status_code == 200
     view = response.context["view"]
     assert view.stations == len(election[0])
-    assert view.flagged[0].code == STUFFED
+    assert view.flagged[0].station.code == STUFFED
     stuffed = PollingStation.objects.get(election=world.election, code=STUFFED)
     assert reverse("dashboard:station", args=["alpha", stuffed.pk]) in response.content.decode()
     assert len(view.fingerprint["counts"]) == view.fingerprint["bins"]
@@ -112,7 +112,7 @@ def test_station_page_shows_observed_protocol_next_to_the_official_one(world, lo
 
 
 def test_new_protocol_within_a_minute_serves_the_kept_estimate_marked_stale(world, login, election, settings):
-    from pollwatch.dashboard.services.quickcount import cached_quick_count
+    from pollwatch.results.computed import cached_quick_count
 
     rows, sample = election
     first = cached_quick_count(world.alpha, world.contest)

@@ -86,13 +86,21 @@ def test_quick_count_seats_and_forensics_pages_render(world, login):
                      {"ballots": 1000, "invalid": 20}, {"amanat": 500, "auyl": 200, "respublica": 180,
                                                         "against-all": 100})
     client = login(world.anna)
-    page = client.get("/m/alpha/results/majilis-list/quick-count/")
-    assert page.status_code == 200 and "Seats from the estimate" in page.content.decode()
-    csv_rows = client.get("/m/alpha/results/majilis-list/quick-count/?format=csv").content.decode().splitlines()
+    # The quick count and forensics pages are the dashboard's: the results app's addresses
+    # redirect there for good, the contest (and the export asked for) in the query.
+    page = client.get("/m/alpha/results/majilis-list/quick-count/", follow=True)
+    assert page.redirect_chain == [("/m/alpha/quick-count/?contest=majilis-list", 301)]
+    assert page.status_code == 200 and "Seats (range)" in page.content.decode()
+    assert next(r for r in page.context["rows"] if r["choice"] == "amanat")["seats"] is not None
+    export = client.get("/m/alpha/results/majilis-list/quick-count/?format=csv", follow=True)
+    csv_rows = b"".join(export.streaming_content).decode().splitlines()
     assert csv_rows[1].startswith("national,amanat,")
     assert client.get("/m/alpha/results/majilis-list/seats/").status_code == 200
-    assert client.get("/m/alpha/results/majilis-list/forensics/").status_code == 200
-    assert client.get("/m/alpha/results/majilis-list/forensics/?format=csv").status_code == 200
+    page = client.get("/m/alpha/results/majilis-list/forensics/", follow=True)
+    assert page.redirect_chain == [("/m/alpha/forensics/?contest=majilis-list", 301)]
+    assert page.status_code == 200
+    export = client.get("/m/alpha/results/majilis-list/forensics/?format=csv", follow=True)
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
 
 
 def test_a_coordinator_records_announced_seats_an_analyst_cannot(world, login):
