@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     (directory / "static").mkdir(exist_ok=True)
     seconds = build_demo(directory)
     _setup_django(directory)
-    from pollwatch.dashboard.simulate import fill_day_if_empty
+    from pollwatch.demo.simulate import fill_day_if_empty
     from pollwatch.elections.models import PollingStation
     from pollwatch.missions.models import Mission
     from pollwatch.submissions.models import Submission

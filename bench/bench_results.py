@@ -33,20 +33,16 @@ def run() -> None:
     from django.core.cache import cache
     from django.core.management import call_command
 
-    from pollwatch.demo.build import EXTRA_STEPS, build_demo
+    from pollwatch.demo.build import STEPS, build_demo
+    from pollwatch.demo.results import add_official_results
+    from pollwatch.demo.statements import draft_statement
     from pollwatch.results import nist, services, verification
     from pollwatch.results.models import OfficialResult
     from pollwatch.statements import services as statements
 
     call_command("migrate", verbosity=0)
-    steps = list(EXTRA_STEPS)
-    EXTRA_STEPS[:] = [step for step in steps if "official" not in step.__name__ and
-                      "statement" not in step.__name__]
-    demo = timed("demo election, mission and forms", build_demo)
-    EXTRA_STEPS[:] = steps
-    from pollwatch.results.demo import add_official_results
-    from pollwatch.statements.demo import draft_statement
-
+    steps = [step for step in STEPS if step not in (add_official_results, draft_statement)]
+    demo = timed("demo election, mission and forms", build_demo, steps)
     timed("preliminary batch: 10,223 stations (CSV import)", add_official_results, demo)
     contest = demo.election.contests.get(code="majilis-list")
     first = contest.result_batches.get()

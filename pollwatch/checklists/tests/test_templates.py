@@ -131,19 +131,6 @@ def test_incident_form_uses_the_mission_categories(world, forms):
     assert [c["name"] for c in severity.choices] == ["critical", "serious", "minor"]
 
 
-def test_the_demo_step_installs_the_forms_first(world):
-    from pollwatch.checklists.demo import install_demo_forms
-    from pollwatch.demo.build import EXTRA_STEPS, Demo, _install_forms
-
-    assert EXTRA_STEPS[0] is _install_forms
-    demo = Demo(election=world.election, mission=world.alpha)
-    install_demo_forms(demo)
-    assert Form.objects.filter(mission=world.alpha, template__gt="").count() == 5
-    assert "OP opening" in demo.notes[-1]
-    entry = AuditEntry.objects.filter(model="checklists.Form", mission=world.alpha).first()
-    assert entry.actor == "demo"
-
-
 def test_sms_schema_formats_a_message_in_the_documented_grammar(world, forms):
     version = forms["opening"].published_version()
     answers = {"arrived_at": "6:40", "opened_at": "7:00", "opened_on_time": "Y",

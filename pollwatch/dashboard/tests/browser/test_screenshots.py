@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 def demo(settings, tmp_path):
     from pollwatch.accounts.models import User
     from pollwatch.dashboard.services.messages import send_notice
-    from pollwatch.dashboard.simulate import fill_day_if_empty
     from pollwatch.demo.build import build_demo
+    from pollwatch.demo.simulate import fill_day_if_empty
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_GATEWAY = "log"

@@ -1,15 +1,17 @@
 """The demo's official results: a preliminary result of the Majilis party list, station by
 station, whose national totals are the CEC's final list result of 2023 exactly, with a few
-seeded discrepancies at stations the mission observed (a step of ``pollwatch demo``).
+seeded discrepancies at stations the mission observed (a step of the build).
 
 Synthetic: every station's figures. Real: the national votes of each party and "against all"
 (``kazakhstan.PARTIES``, ``AGAINST_ALL``, ``VOTES_CAST``) and the seats announced. Invalid
 ballots are synthetic (about 1 %) and come on top of the votes cast, which in the CEC's figures
 are the valid votes including "against all".
 
-The step runs after the election-day reports: stations with an observed protocol get the
-observers' figures as their official ones, except a few where votes were moved to the leader
-(the seeded discrepancies), and the other stations share what is left of the national totals.
+The step runs after the election-day reports (:mod:`pollwatch.demo.reports`): stations with an
+observed protocol get the observers' figures as their official ones, except a few where votes
+were moved to the leader (the seeded discrepancies), and the other stations share what is left
+of the national totals. The figures go in as the CEC's CSV file, through the same import a
+coordinator uses.
 """
 
 from __future__ import annotations
@@ -17,23 +19,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import uuid
 from typing import Any
 
 import numpy as np
 
-from pollwatch.checklists.models import Form
-from pollwatch.demo import kazakhstan as kz
-from pollwatch.elections.models import Contest, PollingStation
-from pollwatch.missions.models import Assignment, Phase
-from pollwatch.submissions.models import Channel, ObservedProtocol, Submission
+from pollwatch.elections.models import PollingStation
+from pollwatch.results.models import FIGURES
+from pollwatch.results.observed import observed_by_station
+from pollwatch.results.services import announce_seats, import_results
+from pollwatch.submissions.models import ObservedProtocol
 
-from .models import FIGURES
-from .observed import observed_by_station
-from .services import announce_seats, import_results
+from . import kazakhstan as kz
+from .context import ACTOR, Demo
+from .election import split_integer
 
 SEED = 20230320
-ACTOR = "demo"
 CONTEST = "majilis-list"
 SEEDED = 5
 #: Turnout (ballots / registered) by region code, where the methodology gives it; others drawn.
@@ -44,16 +44,6 @@ def national_votes() -> dict[str, int]:
     votes = {code: votes for code, _en, _ru, _kk, votes, _seats in kz.PARTIES}
     votes[kz.AGAINST_ALL[0]] = kz.AGAINST_ALL[4]
     return votes
-
-
-def split_integer(total: int, weights: np.ndarray) -> np.ndarray:
-    """``total`` in whole units proportional to ``weights``, summing exactly (largest remainder)."""
-    exact = total * weights / weights.sum()
-    whole = np.floor(exact).astype(np.int64)
-    left = int(total - whole.sum())
-    if left:
-        whole[np.argsort(-(exact - whole), kind="stable")[:left]] += 1
-    return whole
 
 
 def integer_table(real: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -114,34 +104,6 @@ def _synthetic(stations: list[tuple], choices: list[str], totals: dict[str, int]
                    "votes": {c: int(votes[i, j]) for j, c in enumerate(choices)}}
     return out
 
-
-def _seed_observed_protocols(demo: Any, contest: Contest, rows: dict[int, dict], rng: np.random.Generator,
-                             count: int = 16) -> int:
-    """When no election-day step left observed protocols, have the closing-phase teams copy
-    the protocols of a few of their stations (figures agreeing with the official ones)."""
-    form = Form.objects.filter(mission=demo.mission, code=f"protocol-{contest.code}").first()
-    if form is None or form.published_version() is None:
-        return 0
-    assignments = list(Assignment.objects.filter(team__mission=demo.mission, phase=Phase.CLOSING)
-                       .select_related("station", "team").order_by("station__code"))
-    chosen = [assignments[i] for i in sorted(rng.choice(len(assignments), size=min(count, len(assignments)),
-                                                        replace=False))] if assignments else []
-    version = form.published_version()
-    when = dt.datetime.combine(demo.election.date, dt.time(23, 30), tzinfo=dt.UTC)
-    for assignment in chosen:
-        row = rows[assignment.station_id]
-        observer = assignment.team.leader or assignment.team.members.first()
-        submission = Submission.objects.create(
-            mission=demo.mission, form=form, form_version=version, station=assignment.station,
-            phase=Phase.CLOSING, observer=observer, team=assignment.team, channel=Channel.WEB,
-            key=str(uuid.UUID(int=int(rng.integers(1 << 62)))), answers={**row["figures"], **row["votes"]},
-            received_at=when, observed_at=when)
-        ObservedProtocol.objects.create(submission=submission, mission=demo.mission,
-                                        station=assignment.station, contest=contest,
-                                        figures=dict(row["figures"]), votes=dict(row["votes"]))
-    return len(chosen)
-
-
 def _official_for_observed(protocol: ObservedProtocol, registered: int, choices: list[str]) -> dict:
     figures = {k: v for k, v in protocol.figures.items() if k in FIGURES}
     figures.setdefault("registered", registered)
@@ -176,7 +138,7 @@ def _csv(stations: list[tuple], rows: dict[int, dict], choices: list[str]) -> io
     return data
 
 
-def add_official_results(demo: Any) -> None:
+def add_official_results(demo: Demo) -> None:
     """Import the preliminary official result of the party list, with seeded discrepancies."""
     rng = np.random.default_rng(SEED)
     contest = demo.election.contests.get(code=CONTEST)
@@ -186,10 +148,6 @@ def add_official_results(demo: Any) -> None:
                     .values_list("pk", "code", "region__code", "registered_voters"))
     registered = {s[0]: s[3] for s in stations}
     observed = observed_by_station(demo.mission, contest)
-    if not observed:
-        created = _seed_observed_protocols(demo, contest, _synthetic(stations, choices, totals, rng), rng)
-        demo.notes.append(f"Official results: no observed protocols yet; {created} were added for the demo.")
-        observed = observed_by_station(demo.mission, contest)
     fixed = {pk: _official_for_observed(p, registered[pk], choices) for pk, p in observed.items()}
     seeded = []
     for pk in sorted(fixed, key=lambda k: -sum(fixed[k]["votes"].values()))[:SEEDED]:

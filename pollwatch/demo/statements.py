@@ -1,4 +1,4 @@
-"""The demo's findings and draft statement (a step of ``pollwatch demo``).
+"""The demo's findings and draft statement (a step of the build, after the election day).
 
 Two approved findings with their evidence, and a draft statement of the IPA group in the
 mission's languages, built from the template with the figures of the demo's forms and a
@@ -7,19 +7,16 @@ finding placed in it: a new user signs in as the coordinator, opens it, edits it
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from typing import Any
 
-import numpy as np
-
 from pollwatch.accounts.models import User
-from pollwatch.missions.models import Assignment, Group
-from pollwatch.submissions.aggregates import observations
-from pollwatch.submissions.models import Channel, Submission
+from pollwatch.checklists.models import Form
+from pollwatch.missions.models import Group, Mission
+from pollwatch.statements import services
+from pollwatch.statements.models import Finding
+from pollwatch.statements.template import NEGATIVE, assessment_question
 
-from . import services
-from .template import NEGATIVE, assessment_question
+from .context import Demo
 
 SUMMARY = {
     "en": ("Voting was calm and orderly in most of the polling stations observed; it was assessed "
@@ -47,9 +44,7 @@ BACKGROUND = {
 }
 
 
-def _figure(mission: Any, code: str) -> str:
-    from pollwatch.checklists.models import Form
-
+def _figure(mission: Mission, code: str) -> str:
     form = Form.objects.filter(mission=mission, code=code).first()
     question = assessment_question(form) if form else None
     if question is None:
@@ -57,52 +52,17 @@ def _figure(mission: Any, code: str) -> str:
     return f'{{{{ share form="{code}" question="{question}" values="{",".join(NEGATIVE)}" }}}}'
 
 
-#: When the build has no election-day reports, a few minimal ones carry the statement's
-#: figures: (form, phase, local time, shares of very good / good / bad / very bad).
-FALLBACK_REPORTS = [("opening", "opening", dt.time(7, 40), [0.60, 0.35, 0.04, 0.01]),
-                    ("voting", "voting", dt.time(12, 0), [0.55, 0.38, 0.05, 0.02]),
-                    ("closing", "closing", dt.time(22, 30), [0.45, 0.40, 0.11, 0.04])]
-
-
-def _ensure_reports(demo: Any, seed: int = 20230321, per_form: int = 60) -> int:
-    """Add minimal voting and closing reports (the overall assessment only) when the build has
-    none, so that the draft statement has figures to show and can be published."""
-    from pollwatch.checklists.models import Form
-
-    rng = np.random.default_rng(seed)
-    created = 0
-    for code, phase, at, shares in FALLBACK_REPORTS:
-        form = Form.objects.filter(mission=demo.mission, code=code).first()
-        question = assessment_question(form) if form else None
-        if question is None or observations(demo.mission, code).exists():
-            continue
-        version = form.published_version()
-        duties = list(Assignment.objects.filter(team__mission=demo.mission, phase=phase)
-                      .select_related("station", "team__leader").order_by("station__code")[:per_form])
-        answers = rng.choice(["very_good", "good", "bad", "very_bad"], size=len(duties), p=shares)
-        Submission.objects.bulk_create([Submission(
-            mission=demo.mission, form=form, form_version=version, station=duty.station, phase=phase,
-            observer=duty.team.leader, team=duty.team, channel=Channel.WEB,
-            key=f"demo-{code}-{uuid.UUID(int=int(rng.integers(1 << 62)))}", answers={question: str(answer)},
-            received_at=duty.station.local_datetime(demo.election.date, at).astimezone(dt.UTC))
-            for duty, answer in zip(duties, answers, strict=True)])
-        created += len(duties)
-    return created
-
-
-def _approved_finding(mission: Any, author: User, reviewer: User, group: Group, **fields: Any) -> Any:
+def _approved_finding(mission: Mission, author: User, reviewer: User, group: Group,
+                      **fields: Any) -> Finding:
     finding = services.create_finding(mission, author, group=group, **fields)
     services.submit_finding(finding, author)
     services.review_finding(finding, reviewer, accept=True, note="Checked against the reports.")
     return services.approve_finding(finding, reviewer)
 
 
-def draft_statement(demo: Any) -> None:
+def draft_statement(demo: Demo) -> None:
+    """Two approved findings and the IPA group's draft statement, one finding placed in it."""
     mission = demo.mission
-    added = _ensure_reports(demo)
-    if added:
-        demo.notes.append(f"Statement: no election-day reports yet; {added} minimal voting and closing "
-                          "reports (overall assessment only) were added for its figures.")
     analyst = User.objects.get(username="analyst")
     coordinator = User.objects.get(username="coordinator")
     ipa = mission.groups.get(code="ipa")

@@ -1,43 +1,37 @@
-"""The demo's election day, 19 March 2023, through every channel (a step of ``pollwatch demo``).
+"""The demo's election day, 19 March 2023, through every channel (a step of the build).
 
 Each team of the demo mission reports from its assignments as observers would: the opening at
 its first station, voting at each station, closing and the result protocol at its last. Every
-report goes through the real intake: coded SMS through the SMS service (as Telerivet or Twilio
-would post them), JSON through the API's reader, XForm instances as ODK Collect sends them,
-and the observer web page's reports. Some are late, some teams' two observers disagree (a
-conflict to resolve), a few SMS are quarantined (a number not on the roster, a wrong code,
-an unknown keyword), a few incidents are reported (one critical, followed up), and some
-observed protocols do not reconcile. Everything is drawn from a fixed seed.
+report goes through the real intake (:mod:`pollwatch.demo.doors`): coded SMS through the SMS
+service, JSON as the observer's app and web page post it, XForm instances as ODK Collect sends
+them. Some are late, some teams' two observers disagree (a conflict to resolve), a few SMS are
+quarantined (a number not on the roster, a wrong code, an unknown keyword), a few incidents are
+reported (one critical, followed up), and some observed protocols do not reconcile.
+Everything is drawn from a fixed seed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import uuid
+from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 
+from pollwatch.accounts.models import User
 from pollwatch.checklists import services as forms
-from pollwatch.demo import kazakhstan as kz
-from pollwatch.missions.models import Assignment, Mission, Observer, Phase
+from pollwatch.elections.models import PollingStation
+from pollwatch.intake.services import Received
+from pollwatch.intake.sms.gateways import InboundSms
+from pollwatch.intake.sms.service import receive_sms
+from pollwatch.missions.models import Assignment, Mission, Observer, Phase, Team
 from pollwatch.submissions import incidents as incident_services
-from pollwatch.submissions.models import Channel, Incident
+from pollwatch.submissions.models import Channel, Incident, Submission
 
-from .models import InboundReport
-from .services import content_hash, receive
-from .sms.gateways import InboundSms
-from .sms.grammar import format_message
-from .sms.schemas import sms_schemas
-from .sms.service import receive_sms
-
-SEED = 20230319
-ACTOR = "demo"
-CHANNELS = (Channel.WEB, Channel.OPENROSA, Channel.SMS, Channel.API)
-CHANNEL_WEIGHTS = (0.35, 0.25, 0.25, 0.15)
+from . import kazakhstan as kz
+from .context import ACTOR, SEED, Demo
+from .doors import Doors
 
 #: A well-run station's answers; the simulation turns some of them bad.
 GOOD = {
@@ -85,6 +79,9 @@ INCIDENTS = [
     ("counting", "serious", "20:40", "The count started before the unused ballots were cancelled."),
 ]
 
+#: Counts what became of a report.
+Note = Callable[[Received], None]
+
 
 class ElectionDay:
     """One run of the simulation: the mission, its forms, the seed and what happened."""
@@ -93,10 +90,8 @@ class ElectionDay:
         self.mission = mission
         self.rng = np.random.default_rng(seed)
         self.date = mission.election.date
-        self.forms = {form.code: form for form in mission.forms.all()}
-        self.sms = sms_schemas(mission.pk)
-        self.counts: dict[str, int] = {}
-        self.counter = 0
+        self.doors = Doors(mission, self.rng)
+        self.forms = self.doors.forms
 
     # --- answers ------------------------------------------------------------------------------
     def _time(self, base: str, spread_minutes: int) -> str:
@@ -158,117 +153,19 @@ class ElectionDay:
             answers[question] = int(votes)
         return answers
 
-    # --- the four doors -------------------------------------------------------------------------
-    def send(self, observer: Observer, code: str, station: Any, answers: dict[str, Any],
-             when: dt.datetime, channel: str | None = None) -> Any:
-        """Send one report through ``channel`` (drawn when not given); returns the outcome."""
-        channel = channel or str(self.rng.choice(CHANNELS, p=CHANNEL_WEIGHTS))
-        form = self.forms[code]
-        if channel == Channel.SMS and form.sms_keyword.upper() in self.sms and observer.phone:
-            return self._sms(observer, form, station, answers, when)
-        if channel == Channel.OPENROSA:
-            return self._openrosa(observer, form, station, answers, when)
-        return self._json(observer, form, station, answers, when,
-                          Channel.API if channel == Channel.API else Channel.WEB)
 
-    def _key(self) -> str:
-        return str(uuid.UUID(int=int(self.rng.integers(0, 1 << 62)) << 64 | self._next()))
-
-    def _next(self) -> int:
-        self.counter += 1
-        return self.counter
-
-    def _count(self, name: str) -> None:
-        self.counts[name] = self.counts.get(name, 0) + 1
-
-    def _json(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
-              when: dt.datetime, channel: str, corrects: int | None = None) -> Any:
-        key = self._key()
-        body = {"key": key, "form": form.code, "station": station.code, "answers": answers,
-                "observed_at": (when - dt.timedelta(minutes=3)).isoformat()}
-        report = InboundReport(
-            channel=channel, mission=self.mission, observer=observer, sender=f"observer:{observer.pk}",
-            key=key, content_type="application/json", received_at=when,
-            content_hash=content_hash("json", f"observer:{observer.pk}", corrects or 0, body),
-            payload=json.dumps(body, ensure_ascii=False), meta={"corrects": corrects} if corrects else {})
-        self._count(channel)
-        return receive(report)
-
-    def _sms(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
-             when: dt.datetime, text: str | None = None) -> Any:
-        schema = self.sms[form.sms_keyword.upper()]
-        # SMS carries one word per tag: free text longer than that goes after "@" or not at all.
-        words = {q.name for q in schema.questions if q.type not in ("text", "raw")}
-        sendable = {k: v for k, v in answers.items() if k in words or (
-            k in {q.name for q in schema.questions} and " " not in str(v))}
-        comment = str(answers.get(schema.comment or "", "") or "")
-        text = text or format_message(schema, station.code, sendable, comment)
-        gateway = "telerivet" if self._next() % 2 else "twilio"
-        self._count(Channel.SMS)
-        return receive_sms(InboundSms(gateway, observer.phone, text, f"SM{self._key().replace('-', '')}",
-                                      received_at=when)).received
-
-    def _openrosa(self, observer: Observer, form: Any, station: Any, answers: dict[str, Any],
-                  when: dt.datetime) -> Any:
-        version = form.published_version()
-        xml = instance_xml(self.mission, form, version, station, answers, self._key(), station.zone)
-        report = InboundReport(
-            channel=Channel.OPENROSA, mission=self.mission, observer=observer,
-            sender=f"observer:{observer.pk}", key=_instance_id(xml), content_type="text/xml",
-            received_at=when, payload=xml, meta={"attachments": []},
-            content_hash=content_hash("openrosa", f"observer:{observer.pk}", xml.encode()))
-        self._count(Channel.OPENROSA)
-        return receive(report)
-
-
-def _instance_id(xml: str) -> str:
-    return xml.split("<instanceID>", 1)[1].split("</instanceID>", 1)[0]
-
-
-def instance_xml(mission: Mission, form: Any, version: Any, station: Any, answers: dict[str, Any],
-                 key: str, zone: Any) -> str:
-    """The XForm instance ODK Collect would send for these answers (groups nested)."""
-    schema = forms.schema(version)
-    offset = dt.datetime.combine(mission.election.date, dt.time(12), tzinfo=zone).strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}"
-    nodes: dict[str, list[str]] = {"": []}
-    order: list[tuple[str, str]] = []
-    values = {**answers, "station": station.code}
-    for spec in schema.questions:
-        parent = spec.sections[-1] if spec.sections else ""
-        if spec.type == "group":
-            nodes.setdefault(spec.name, [])
-            order.append((parent, spec.name))
-            continue
-        if not spec.takes_answer or spec.repeat or spec.name not in values:
-            continue
-        value = values[spec.name]
-        if spec.type == "time":
-            value = f"{value}:00.000{offset}"
-        elif isinstance(value, list):
-            value = " ".join(str(v) for v in value)
-        nodes.setdefault(parent, []).append(f"<{spec.name}>{escape(str(value))}</{spec.name}>")
-    for parent, group in reversed(order):
-        inner = "".join(nodes.get(group, []))
-        nodes.setdefault(parent, []).insert(0, f"<{group}>{inner}</{group}>")
-    body = "".join(nodes[""])
-    return (f"<?xml version='1.0' ?><data id=\"{mission.code}-{form.code}\" version=\"{version.number}\" "
-            'xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">'
-            f"{body}<meta><instanceID>uuid:{key}</instanceID></meta></data>")
-
-
-def _utc(station: Any, date: dt.date, at: dt.time) -> dt.datetime:
+def _utc(station: PollingStation, date: dt.date, at: dt.time) -> dt.datetime:
     return station.local_datetime(date, at).astimezone(dt.UTC)
 
 
-def _members(team: Any) -> list[Observer]:
+def _members(team: Team) -> list[Observer]:
     members = list(team.members.order_by("full_name"))
     if team.leader_id:
         members.sort(key=lambda o: o.pk != team.leader_id)
     return members
 
 
-def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
+def report_election_day(demo: Demo, seed: int = SEED) -> dict[str, int]:
     """Send the demo mission's election-day reports; returns counts by channel and outcome."""
     day = ElectionDay(demo.mission, seed)
     if "opening" not in day.forms:
@@ -277,13 +174,13 @@ def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
     assignments = (Assignment.objects.filter(team__mission=demo.mission)
                    .select_related("station", "station__area", "team")
                    .order_by("team__code", "report_due_at"))
-    by_team: dict[Any, list[Assignment]] = {}
+    by_team: dict[Team, list[Assignment]] = {}
     for assignment in assignments:
         by_team.setdefault(assignment.team, []).append(assignment)
     troubled = {a.station_id for a in assignments if day.rng.random() < 0.12}
     outcomes: dict[str, int] = {}
 
-    def note(received: Any) -> None:
+    def note(received: Received) -> None:
         outcomes[received.status] = outcomes.get(received.status, 0) + 1
 
     protocol_form = next((f for code, f in day.forms.items() if code.startswith("protocol-")
@@ -311,29 +208,29 @@ def simulate_election_day(demo: Any, seed: int = SEED) -> dict[str, int]:
                 spread = int(day.rng.integers(250, 320)) if late else int(day.rng.integers(0, 100))
                 when = _utc(station, day.date, at) + dt.timedelta(minutes=spread)
             answers = day.checklist(phase, station, at, bad)
-            note(day.send(members[0], phase, station, answers, when))
+            note(day.doors.send(members[0], phase, station, answers, when))
             if len(members) > 1 and phase != Phase.VOTING and day.rng.random() < 0.5:
                 second = dict(answers)
                 if day.rng.random() < 0.3:  # the two observers disagree on one yes/no answer
                     question = str(day.rng.choice(sorted(q for q, v in GOOD[phase].items()
                                                          if v in ("yes", "no"))))
                     second[question] = "no" if second[question] == "yes" else "yes"
-                note(day.send(members[1], phase, station, second,
-                              when + dt.timedelta(minutes=int(day.rng.integers(2, 15)))))
+                note(day.doors.send(members[1], phase, station, second,
+                                    when + dt.timedelta(minutes=int(day.rng.integers(2, 15)))))
             if phase == Phase.CLOSING and protocol_form is not None:
                 version = protocol_form.published_version()
                 figures = day.protocol(station, version, reconciles=day.rng.random() > 0.2)
-                note(day.send(members[0], protocol_form.code, station, figures,
-                              when + dt.timedelta(minutes=20)))
+                note(day.doors.send(members[0], protocol_form.code, station, figures,
+                                    when + dt.timedelta(minutes=20)))
     _incidents(day, by_team, note)
     _quarantined(day, by_team, note)
     _correction(day, note)
-    summary = {**{f"channel:{k}": v for k, v in day.counts.items()}, **outcomes}
+    summary = {**{f"channel:{k}": v for k, v in day.doors.counts.items()}, **outcomes}
     demo.notes.append("Election day: " + ", ".join(f"{v} {k}" for k, v in sorted(summary.items())))
     return summary
 
 
-def _incidents(day: ElectionDay, by_team: dict, note: Any) -> None:
+def _incidents(day: ElectionDay, by_team: dict[Team, list[Assignment]], note: Note) -> None:
     if "incident" not in day.forms:
         return
     teams = [team for team, duties in by_team.items() if duties and _members(team)]
@@ -345,11 +242,9 @@ def _incidents(day: ElectionDay, by_team: dict, note: Any) -> None:
         answers = {"category": category, "severity": severity, "occurred_at": at,
                    "ongoing": "no", "description": text}
         when = _utc(station, day.date, dt.time(hours, minutes)) + dt.timedelta(minutes=6)
-        note(day.send(_members(team)[0], "incident", station, answers, when, channels[index % 4]))
+        note(day.doors.send(_members(team)[0], "incident", station, answers, when, channels[index % 4]))
     critical = Incident.objects.filter(mission=day.mission, severity=Incident.Severity.CRITICAL).first()
     if critical is not None:
-        from pollwatch.accounts.models import User
-
         coordinator = User.objects.filter(username="coordinator").first() or ACTOR
         incident_services.review_incident(critical, coordinator, "Called the team: confirmed.")
         escalation = incident_services.escalate_incident(critical, "Head of mission", coordinator,
@@ -358,7 +253,7 @@ def _incidents(day: ElectionDay, by_team: dict, note: Any) -> None:
                                       at=critical.reported_at + dt.timedelta(minutes=40))
 
 
-def _quarantined(day: ElectionDay, by_team: dict, note: Any) -> None:
+def _quarantined(day: ElectionDay, by_team: dict[Team, list[Assignment]], note: Note) -> None:
     """Three SMS that do not go to the data: a number not on the roster, a wrong answer code,
     an unknown form keyword."""
     team, duties = next(iter(by_team.items()))
@@ -375,10 +270,8 @@ def _quarantined(day: ElectionDay, by_team: dict, note: Any) -> None:
             note(receive_sms(message).received)
 
 
-def _correction(day: ElectionDay, note: Any) -> None:
+def _correction(day: ElectionDay, note: Note) -> None:
     """One observer corrects a voting report through the API."""
-    from pollwatch.submissions.models import Submission
-
     first = (Submission.objects.filter(mission=day.mission, form__code="voting", is_current=True,
                                        channel__in=[Channel.API, Channel.WEB])
              .select_related("observer", "station", "form").order_by("received_at", "id").first())
@@ -386,5 +279,5 @@ def _correction(day: ElectionDay, note: Any) -> None:
         return
     answers = {k: v for k, v in first.answers.items() if k != "station"}
     answers["queues"] = "yes" if answers.get("queues") != "yes" else "no"
-    note(day._json(first.observer, first.form, first.station, answers,
-                   first.received_at + dt.timedelta(minutes=25), Channel.API, corrects=first.pk))
+    note(day.doors.json(first.observer, first.form, first.station, answers,
+                        first.received_at + dt.timedelta(minutes=25), Channel.API, corrects=first.pk))

@@ -1,27 +1,27 @@
 """A day of observers' reports, for pages that would otherwise have little to show.
 
-The benchmark of the pages and the README's screenshots use the demo. When the demo holds no
-election-day reports (its simulation step is not installed, or was skipped),
-:func:`fill_day_if_empty` files them through the submissions service, as SMS would: a
-checklist for most assignments (every yes/no and choice question answered, mostly well), a
-few negative, a few incidents, about one in eight missing (overdue). Seeded: every run files
-the same reports.
+The benchmark of the pages and the README's screenshots use the demo. When the mission holds
+few election-day reports (a build without :func:`pollwatch.demo.reports.report_election_day`,
+or another mission), :func:`fill_day_if_empty` has its observers text them in, through the
+real SMS door (:mod:`pollwatch.demo.doors`): a checklist for most assignments (every yes/no
+and choice question that has an SMS code, answered mostly well), a few incidents, about one in
+eight missing (overdue). Seeded: every run sends the same reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from typing import Any
 
-from django.db import transaction
+import numpy as np
 
 from pollwatch.checklists.models import Form, Question
 from pollwatch.missions.models import Assignment, Mission
-from pollwatch.submissions.errors import Rejected
 from pollwatch.submissions.models import Submission
-from pollwatch.submissions.services import Draft, prepare_submission, record_submission
+
+from .context import SEED
+from .doors import Doors
 
 CHECKLISTS = ("opening", "voting", "closing")
 ASSESSMENT_WEIGHTS = {"very_good": 30, "good": 55, "bad": 11, "very_bad": 4}
@@ -39,33 +39,27 @@ def _answers(questions: list[Question], rng: random.Random) -> dict[str, Any]:
     return answers
 
 
-def _file(mission: Mission, form: Form, assignment: Assignment, observer: Any, answers: dict[str, Any],
-          received: dt.datetime) -> bool:
-    draft = Draft(mission=mission, channel="sms", key=str(uuid.uuid4()), form=form,
-                  version=form.published_version(), answers=answers, station=assignment.station,
-                  observer=observer, received_at=received)
-    try:
-        with transaction.atomic():
-            record_submission(prepare_submission(draft))
-    except Rejected:
-        return False
-    return True
-
-
-def fill_day_if_empty(mission: Mission, seed: int = 20230319) -> int:
-    """File a day of reports unless the mission already has checklists for half of its
-    assignments. Returns how many reports were filed."""
+def fill_day_if_empty(mission: Mission, seed: int = SEED) -> int:
+    """Send a day of reports unless the mission already has checklists for half of its
+    assignments. Returns how many reports were accepted."""
     assignments = Assignment.objects.filter(team__mission=mission)
     checklists = Submission.objects.filter(mission=mission, is_test=False, form__kind__in=CHECKLISTS)
     if checklists.count() >= assignments.count() / 2:
         return 0
     reported = set(checklists.values_list("station_id", "phase"))
     rng = random.Random(seed)
+    doors = Doors(mission, np.random.default_rng(seed))
     forms = {f.kind: f for f in Form.objects.filter(mission=mission, kind__in=[*CHECKLISTS, "incident"])}
     questions = {kind: list(Question.objects.filter(version=form.published_version(),
                                                     type__in=["yes_no", "select_one"]).order_by("position"))
                  for kind, form in forms.items()}
-    filed = 0
+
+    def send(form: Form, observer: Any, station: Any, answers: dict[str, Any], when: dt.datetime) -> int:
+        if not doors.can_text(observer, form):
+            return 0
+        return int(doors.sms(observer, form, station, answers, when).accepted)
+
+    accepted = 0
     for assignment in (assignments.select_related("station", "team").prefetch_related("team__members")
                        .order_by("report_due_at", "id")):
         form = forms.get(assignment.phase)
@@ -76,11 +70,11 @@ def fill_day_if_empty(mission: Mission, seed: int = 20230319) -> int:
             continue
         received = assignment.report_due_at - dt.timedelta(minutes=rng.randint(5, 90))
         answers = _answers(questions[assignment.phase], rng)
-        filed += _file(mission, form, assignment, observer, answers, received)
+        accepted += send(form, observer, assignment.station, answers, received)
         if "incident" in forms and rng.random() < 0.04:
             answers = _answers(questions["incident"], rng)
             answers["severity"] = rng.choices(["critical", "serious", "minor"], [1, 3, 4])[0]
             if answers.get("category") == "positive":
                 answers["severity"] = "minor"
-            filed += _file(mission, forms["incident"], assignment, observer, answers, received)
-    return filed
+            accepted += send(forms["incident"], observer, assignment.station, answers, received)
+    return accepted

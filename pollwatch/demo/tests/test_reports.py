@@ -1,23 +1,17 @@
 """The demo's election day on the test world: every channel, quarantine, conflicts, protocols."""
 
-from dataclasses import dataclass, field
-
-from pollwatch.intake.demo import simulate_election_day
+from pollwatch.demo.context import Demo
+from pollwatch.demo.reports import report_election_day
 from pollwatch.intake.models import InboundReport
 from pollwatch.submissions.models import Incident, ObservedProtocol, StationRecord, Submission
 
 
-@dataclass
-class FakeDemo:
-    mission: object
-    notes: list = field(default_factory=list)
-
-
 def test_simulated_election_day_goes_through_every_channel(world, forms):
-    summary = simulate_election_day(FakeDemo(world.alpha))
+    summary = report_election_day(Demo(world.election, world.alpha))
     channels = set(Submission.objects.values_list("channel", flat=True))
     assert {"sms", "openrosa"} & channels and ({"web", "api"} & channels)
     assert summary["accepted"] == Submission.objects.count()
+    assert not Submission.objects.filter(inbound__isnull=True).exists()   # all through the intake
     quarantined = InboundReport.objects.filter(status="quarantined")
     reasons = set(quarantined.values_list("meta__rejection", flat=True))
     assert {"unknown_sender", "invalid_answers", "unknown_form"} <= reasons
@@ -30,7 +24,7 @@ def test_simulated_election_day_goes_through_every_channel(world, forms):
 
 
 def test_received_times_are_on_election_day_in_utc(world, forms):
-    simulate_election_day(FakeDemo(world.alpha))
+    report_election_day(Demo(world.election, world.alpha))
     for moment in Submission.objects.values_list("received_at", flat=True):
         assert moment.tzinfo is not None
         assert moment.date().isoformat() in {"2023-03-19", "2023-03-18", "2023-03-20"}

@@ -3,7 +3,7 @@
 import numpy as np
 
 from pollwatch.demo import kazakhstan as kz
-from pollwatch.results.demo import _synthetic, integer_table, national_votes
+from pollwatch.demo.results import _synthetic, integer_table, national_votes
 
 
 def test_national_votes_are_the_cec_final_list_result():
