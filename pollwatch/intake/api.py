@@ -31,7 +31,8 @@ from pollwatch.accounts.access import STAFF, access_mission_by_user, may_manage_
 from pollwatch.missions.models import Mission, Observer
 from pollwatch.problems import FieldProblem, Id, RateLimited, Text, responses
 from pollwatch.submissions import catalog
-from pollwatch.submissions.models import Channel, Incident, Submission
+from pollwatch.submissions.incidents import incidents_matching
+from pollwatch.submissions.models import Channel, Submission
 from pollwatch.submissions.services import history_of
 
 from . import credentials, services
@@ -404,11 +405,8 @@ def correct(request: HttpRequest, submission_id: Id, body: CorrectionIn, mission
 def list_incidents(request: HttpRequest, mission: Text | None = None, status: Text | None = None,
                    limit: int = 100, offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     scope, observer = reading_scope(request, mission)
-    query = Incident.objects.filter(mission=scope).select_related("station").order_by("-reported_at")
-    if observer is not None:
-        query = query.filter(reported_by=observer)
-    if status:
-        query = query.filter(status=status)
+    query = (incidents_matching(scope, reported_by=observer, statuses=(status,) if status else ())
+             .select_related("station").order_by("-reported_at"))
     limit = max(1, min(limit, MAX_LIMIT))
     return [{"id": i.pk, "submission": i.submission_id, "station": i.station.code if i.station_id else None,
              "category": i.category, "severity": i.severity, "status": i.status,

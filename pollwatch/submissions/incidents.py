@@ -8,14 +8,17 @@ the audit log.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
+from pollwatch.missions.models import Mission, Observer
 
 from .models import Incident, IncidentEvent, Submission
 
@@ -43,6 +46,27 @@ SEVERITY_WORDS = {"critical": Incident.Severity.CRITICAL, "serious": Incident.Se
                   "minor": Incident.Severity.MINOR, "yes": Incident.Severity.CRITICAL,
                   "no": Incident.Severity.SERIOUS, "high": Incident.Severity.CRITICAL,
                   "medium": Incident.Severity.SERIOUS, "low": Incident.Severity.MINOR}
+
+
+def incidents_matching(mission: Mission | int, *, reported_by: Observer | None = None,
+                       severity: str = "", region: str = "", category: str = "",
+                       statuses: Iterable[str] = ()) -> QuerySet[Incident]:
+    """A mission's incidents narrowed by the filters a reader gave (an empty one keeps all):
+    the reporting observer, severity, region (its code), category and follow-up states.
+    The API's list and the dashboard's board both filter here."""
+    query = Incident.objects.filter(mission=mission)
+    if reported_by is not None:
+        query = query.filter(reported_by=reported_by)
+    if severity:
+        query = query.filter(severity=severity)
+    if region:
+        query = query.filter(station__region__code=region)
+    if category:
+        query = query.filter(category=category)
+    statuses = tuple(statuses)
+    if statuses:
+        query = query.filter(status__in=statuses)
+    return query
 
 
 def _answer(answers: dict[str, Any], field: str) -> Any:

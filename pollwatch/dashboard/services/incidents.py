@@ -62,17 +62,10 @@ class Board:
 
 def incidents_of(mission: Mission, *, severity: str = "", region: str = "",
                  category: str = "", status: str = "") -> QuerySet[Incident]:
-    query = Incident.objects.filter(mission=mission)
-    if severity:
-        query = query.filter(severity=severity)
-    if region:
-        query = query.filter(station__region__code=region)
-    if category:
-        query = query.filter(category=category)
-    if status:
-        statuses = next((c[2] for c in COLUMNS if c[0] == status), (status,))
-        query = query.filter(status__in=statuses)
-    return query
+    """The board's incidents; ``status`` may name a column (all the states it holds)."""
+    statuses = next((c[2] for c in COLUMNS if c[0] == status), (status,)) if status else ()
+    return follow.incidents_matching(mission, severity=severity, region=region,
+                                     category=category, statuses=statuses)
 
 
 def category_label(code: str, label: str = "") -> str:

@@ -136,6 +136,41 @@ def normalise_station(text: str) -> str:
     return fix_slips(text).upper()
 
 
+@dataclass(frozen=True)
+class SmsHeader:
+    """The start of a message as read before its form is known: the keyword (look-alikes
+    folded), the station word after it, and a station glued to the keyword (``OP12345``).
+
+    The sender matching, the mission guess and the reply all read this one header, so they
+    agree on what the message names.
+    """
+
+    keyword: str = ""
+    station: str = ""
+    glued_station: str = ""
+    words: int = 0
+
+    @property
+    def station_codes(self) -> set[str]:
+        """The codes the header may name: the second word, and a code glued to the keyword."""
+        codes = {self.station}
+        if self.glued_station:
+            codes.add(self.glued_station)
+        return codes
+
+
+def read_header(text: str) -> SmsHeader:
+    """The header of ``text`` (``@`` and GSM's NUL split words like spaces). Never raises."""
+    words = (text or "").replace(GSM_AT, "@").replace("@", " ").split()
+    if not words:
+        return SmsHeader()
+    keyword = latin_lookalikes(words[0])
+    tail = keyword.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    glued = normalise_station(tail) if tail and tail != keyword else ""
+    station = normalise_station(words[1]) if len(words) > 1 else ""
+    return SmsHeader(keyword, station, glued, len(words))
+
+
 def parse_message(text: str, schemas: Mapping[str, SmsSchema]) -> ParsedMessage:
     """Read a message against the forms' schemas (keyed by keyword). Never raises."""
     try:

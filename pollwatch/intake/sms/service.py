@@ -15,7 +15,7 @@ from ..models import InboundReport
 from ..services import Received, content_hash, receive
 from . import replies
 from .gateways import InboundSms
-from .grammar import GSM_AT, latin_lookalikes, normalise_station
+from .grammar import SmsHeader, read_header
 
 log = logging.getLogger(__name__)
 
@@ -34,28 +34,19 @@ def sender_number(raw: str) -> str:
         return (raw or "").strip()[:32]
 
 
-def _words(text: str) -> list[str]:
-    return (text or "").replace(GSM_AT, "@").replace("@", " ").split()
-
-
-def _first_word(text: str) -> str:
-    words = _words(text)
-    return latin_lookalikes(words[0]) if words else ""
-
-
 def gsm_text(text: str) -> str:
     """The message as the observer typed it: GSM 03.38 writes ``@`` as 0x00, which some
     gateways pass on as a NUL character. (The bytes as received are kept beside it.)"""
     return (text or "").replace("\x00", "@")
 
 
-def match_observer(phone: str, text: str) -> Observer | None:
+def match_observer(phone: str, header: SmsHeader) -> Observer | None:
     """The registered observer with this phone. A number on several missions' rosters goes to
     the mission that has a form with the message's keyword (then the latest election)."""
     observers = catalog.observers_by_phone(phone)
     if len(observers) <= 1:
         return observers[0] if observers else None
-    keyword = _first_word(text)
+    keyword = header.keyword
     with_form = [o for o in observers if any(
         keyword.startswith(k.removeprefix("sms:")) for k in catalog.forms_of_mission(o.mission_id)
         if k.startswith("sms:"))]
@@ -63,20 +54,14 @@ def match_observer(phone: str, text: str) -> Observer | None:
     return max(candidates, key=lambda o: (o.mission.election.date, o.mission_id))
 
 
-def guess_mission(text: str) -> Mission | None:
+def guess_mission(header: SmsHeader) -> Mission | None:
     """For a number not on any roster: the one mission whose teams cover the station named in
     the message, so that its coordinators see the report in their quarantine queue."""
     from pollwatch.missions.models import Assignment
 
-    words = _words(text)
-    if len(words) < 2:
+    if header.words < 2:
         return None
-    codes = {normalise_station(words[1])}
-    first = latin_lookalikes(words[0])
-    tail = first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    if tail and tail != first:
-        codes.add(normalise_station(tail))
-    missions = set(Assignment.objects.filter(station__code__in=codes)
+    missions = set(Assignment.objects.filter(station__code__in=header.station_codes)
                    .values_list("team__mission_id", flat=True).distinct()[:2])
     return Mission.objects.filter(pk=missions.pop()).first() if len(missions) == 1 else None
 
@@ -85,8 +70,9 @@ def receive_sms(sms: InboundSms) -> SmsResult:
     """Store, parse and answer one SMS (see :mod:`pollwatch.intake.services`)."""
     phone = sender_number(sms.sender)
     text = gsm_text(sms.text)
-    observer = match_observer(phone, text)
-    mission = observer.mission if observer else guess_mission(text)
+    header = read_header(text)
+    observer = match_observer(phone, header)
+    mission = observer.mission if observer else guess_mission(header)
     report = InboundReport(
         channel=Channel.SMS, gateway=sms.gateway, mission=mission, sender=phone, observer=observer,
         key=sms.key, content_hash=content_hash("sms", phone, sms.text),
@@ -96,14 +82,18 @@ def receive_sms(sms: InboundSms) -> SmsResult:
     received = receive(report, raw=sms.raw_text)
     # A retry is answered from the stored report as it is now: if a coordinator fixed it
     # meanwhile, the phone learns that it was counted.
-    reply = compose_reply(received, received.report.observer if received.replayed else observer, phone)
+    reply = compose_reply(received, received.report.observer if received.replayed else observer,
+                          phone, header)
     if received.report.pk and reply != received.report.reply:
         InboundReport.objects.filter(pk=received.report.pk).update(reply=reply)
         received.report.reply = reply
     return SmsResult(received, reply)
 
 
-def compose_reply(received: Received, observer: Observer | None, phone: str) -> str:
+def compose_reply(received: Received, observer: Observer | None, phone: str,
+                  header: SmsHeader | None = None) -> str:
+    """The reply to a received message; ``header`` is the message's, read from the stored
+    payload when not given."""
     language = replies.language_of(observer)
     report = received.report
     if received.status == "refused":
@@ -112,7 +102,8 @@ def compose_reply(received: Received, observer: Observer | None, phone: str) -> 
         return _confirmation(received, language)
     meta: dict[str, Any] = report.meta or {}
     code = meta.get("rejection", "")
-    keyword, station = _header(report.payload)
+    header = header if header is not None else read_header(report.payload)
+    keyword, station = header.keyword[:12], header.station[:16]
     context = meta.get("context") or {}
     keyword, station = context.get("keyword") or keyword, context.get("station") or station
     if code == "unknown_sender":
@@ -159,13 +150,6 @@ def _missing_tags(submission: Any, names: list[str]) -> str:
     by_name = schema(submission.form_version).by_name
     tags = [by_name[n].code or n for n in names if n in by_name]
     return ", ".join(tags[:8]) + (" ..." if len(tags) > 8 else "")
-
-
-def _header(text: str) -> tuple[str, str]:
-    words = _words(text)
-    keyword = latin_lookalikes(words[0]) if words else ""
-    station = normalise_station(words[1]) if len(words) > 1 else ""
-    return keyword[:12], station[:16]
 
 
 def _keywords(observer: Observer | None) -> list[str]:
