@@ -27,6 +27,7 @@ from pollwatch.missions.models import Group, Meeting, Mission, Observer
 from pollwatch.missions.planning import apply_deployment, draw_deployment, largest_remainder
 
 from . import kazakhstan as kz
+from .boundaries import load_boundaries
 
 SEED = 20230319
 ACTOR = "demo"
@@ -63,6 +64,7 @@ def build_election() -> Election:
         default_timezone="Asia/Almaty", languages=["kk", "ru", "en"], data_note=DATA_NOTE,
     )
     _build_areas(election)
+    load_boundaries(election)
     _build_contests(election)
     _build_stations(election)
     return election
