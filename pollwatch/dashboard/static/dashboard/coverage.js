@@ -89,7 +89,7 @@
     var shapes = json("coverage-shapes", { country: null, regions: [] });
     var panel = document.getElementById("map-region");
     var back = document.getElementById("map-country");
-    var map = L.map(element, { zoomSnap: 0.25 });
+    var map = L.map(element, { zoomSnap: 0.25, minZoom: 2, maxZoom: 18 });
     var svg = L.svg({ padding: 0.5 });
     var tiles = Boolean(element.dataset.tiles);
     if (tiles) {
@@ -108,6 +108,7 @@
       if (!r.boundary) { return; }
       var layer = L.geoJSON(r.boundary, { renderer: svg,
         style: { className: "map-region-shape shade-none" + (tiles ? " over-tiles" : "") } });
+      layer.eachLayer(function (l) { l.on("add", function () { l.getElement().dataset.region = r.code; }); });
       layer.regionCode = r.code;
       layer.regionName = r.name;
       layer.on("click", function () { select(r.code); });
