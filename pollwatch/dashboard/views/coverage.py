@@ -36,8 +36,7 @@ PROBLEM_BINS = [(0, 0), (0, 5), (5, 10), (10, 20), (20, 100)]
 def _map_words() -> dict[str, str]:
     return {"assigned": _("stations assigned"), "reported": _("reported"),
             "problem": _("with problems"), "overdue": _("overdue"), "planned": _("planned"),
-            "none": _("no stations assigned"), "show": _("Show its stations"),
-            "zoom": _("Zoom into %(region)s")}
+            "none": _("no stations assigned"), "show": _("Show its stations")}
 
 
 @mission_view(*STAFF)

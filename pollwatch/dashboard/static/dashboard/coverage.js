@@ -2,7 +2,7 @@
    the country's boundary and each region, shaded by the share of its assigned stations that
    reported (or that have problems); a region without a boundary on file is a circle at its
    stations. Stations are markers marked by state with a symbol and a colour, clustered where
-   they pile up (a cluster shows its count and the colour of its worst state). Clicking a region
+   they pile up (a cluster shows its count, and how many of them have problems or are overdue). Clicking a region
    zooms into it and shows its figures. Reloads its JSON every `data-refresh` seconds, keeping
    the view the coordinator chose. Colours live in dashboard.css (classes, no inline styles). */
 (function () {
@@ -12,7 +12,7 @@
   var RANK = { problem: 3, overdue: 2, reported: 1, planned: 0 };
   var WORDS = { due: "due", last: "last report", assigned: "stations assigned", reported: "reported",
     problem: "with problems", overdue: "overdue", planned: "planned", none: "no stations assigned",
-    show: "Show its stations", zoom: "Zoom into %(region)s" };
+    show: "Show its stations" };
   /* Upper limits of the shades, in per cent (the same as the legend's, views/coverage.py). */
   var LIMITS = { reported: [20, 40, 60, 80, 100], problem: [0, 5, 10, 20, 100] };
   var SHADES = ["shade-0", "shade-1", "shade-2", "shade-3", "shade-4", "shade-none"];
@@ -50,13 +50,17 @@
   }
 
   function clusterIcon(cluster) {
-    var worst = "planned";
+    var problems = 0;
+    var overdue = 0;
     cluster.getAllChildMarkers().forEach(function (m) {
-      if (RANK[m.stationState] > RANK[worst]) { worst = m.stationState; }
+      if (m.stationState === "problem") { problems += 1; } else if (m.stationState === "overdue") { overdue += 1; }
     });
     var n = cluster.getChildCount();
-    return L.divIcon({ className: "cluster cluster-" + worst, iconSize: L.point(38, 38),
-      html: "<span>" + n + "</span>" });
+    var title = n + " · " + SYMBOLS.problem + " " + problems + " · " + SYMBOLS.overdue + " " + overdue;
+    return L.divIcon({ className: "cluster", iconSize: L.point(38, 38),
+      html: "<span title=\"" + text(title) + "\">" + n + "</span>" +
+        (problems ? "<b class=\"cluster-flag flag-problem\">" + SYMBOLS.problem + problems + "</b>" : "") +
+        (overdue ? "<b class=\"cluster-flag flag-overdue\">" + SYMBOLS.overdue + overdue + "</b>" : "") });
   }
 
   function shade(figures, mode) {
@@ -202,7 +206,7 @@
       Object.keys(figures).forEach(function (code) {
         var f = figures[code];
         if (state.regions[code] || !f.centre) { return; }
-        var c = L.circleMarker(f.centre, { renderer: svg, radius: Math.max(10, Math.min(30, 3 * Math.sqrt(f.total))),
+        var c = L.circleMarker(f.centre, { renderer: svg, radius: Math.max(18, Math.min(42, 4 * Math.sqrt(f.total))),
           className: "map-region-circle " + shade(f, state.mode) });
         c.on("click", function () { select(code); });
         c.bindTooltip(f.name, { sticky: true });
