@@ -123,9 +123,9 @@
     var circles = L.featureGroup().addTo(map);
     var clusters = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45,
       showCoverageOnHover: false, iconCreateFunction: clusterIcon });
-    map.addLayer(clusters);
     var whole = countryLayer ? countryLayer.getBounds() : null;
     if (whole && whole.isValid()) { map.fitBounds(whole.pad(0.02)); } else { map.setView([48, 67], 4); }
+    map.addLayer(clusters);  /* once the map has a view: the clusters depend on its zoom */
 
     function layerShade(layer, name) {
       if (layer.eachLayer) { layer.eachLayer(function (l) { setShade(l, name); }); } else { setShade(layer, name); }
