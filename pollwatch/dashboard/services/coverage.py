@@ -259,6 +259,7 @@ def map_shapes(mission: Mission) -> dict[str, Any]:
     country = None
     regions = []
     rows = (Area.objects.filter(election_id=mission.election_id, depth__lte=1)
+            .exclude(level=Area.Level.ABROAD)  # stations abroad have no place on this map
             .values_list("code", "name", "translations", "boundary", "depth").order_by("path"))
     for code, name, names, boundary, depth in rows:
         if depth == 0:

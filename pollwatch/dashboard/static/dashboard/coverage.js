@@ -108,6 +108,8 @@
         style: { className: "map-country" + (tiles ? " over-tiles" : "") } }).addTo(map);
     }
     var regionsLayer = L.featureGroup().addTo(map);
+    var drawn = {};  /* the regions the map shows: with a boundary, or as a circle */
+    shapes.regions.forEach(function (r) { drawn[r.code] = true; });
     shapes.regions.forEach(function (r) {
       if (!r.boundary) { return; }
       var layer = L.geoJSON(r.boundary, { renderer: svg,
@@ -205,7 +207,7 @@
       circles.clearLayers();
       Object.keys(figures).forEach(function (code) {
         var f = figures[code];
-        if (state.regions[code] || !f.centre) { return; }
+        if (state.regions[code] || !f.centre || !drawn[code]) { return; }
         var c = L.circleMarker(f.centre, { renderer: svg, radius: Math.max(18, Math.min(42, 4 * Math.sqrt(f.total))),
           className: "map-region-circle " + shade(f, state.mode) });
         c.on("click", function () { select(code); });
