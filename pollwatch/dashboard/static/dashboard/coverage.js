@@ -81,7 +81,10 @@
     element.classList.add(name);
   }
 
-  function percent(share) { return Math.round(share * 1000) / 10 + " %"; }
+  function percent(share) {
+    return (share * 100).toLocaleString(document.documentElement.lang || undefined,
+      { maximumFractionDigits: 1 }) + " %";
+  }
 
   function start(element) {
     JSON.parse((document.getElementById("coverage-legend") || { textContent: "[]" }).textContent)
