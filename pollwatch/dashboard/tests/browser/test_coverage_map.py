@@ -71,7 +71,8 @@ def test_map_draws_regions_and_clusters_and_drills_into_a_region(mapped, live_se
     assert page.locator(".leaflet-tile").count() == 0  # no tile server asked for anything
     cluster = page.locator(".cluster")
     assert cluster.count() >= 1
-    assert int(cluster.first.inner_text()) >= 6
+    assert int(cluster.first.locator("span").inner_text()) >= 6
+    assert "!" in cluster.first.inner_text()  # all of them overdue: the overdue count shows
 
     zoom_before = page.evaluate("window.pollwatchCoverage.map.getZoom()")
     page.evaluate("window.pollwatchCoverage.select('71')")  # as a click on the region does
