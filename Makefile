@@ -35,10 +35,13 @@ assets: $(VENDOR)/.installed
 
 $(VENDOR)/.installed: assets/package.json assets/package-lock.json
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/leaflet $(VENDOR)/htmx $(VENDOR)/chartjs
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster $(VENDOR)/htmx $(VENDOR)/chartjs
 	cp assets/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp -r assets/node_modules/leaflet/dist/leaflet.js assets/node_modules/leaflet/dist/leaflet.css \
 	      assets/node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp assets/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   assets/node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   assets/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
 	cp assets/node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chartjs/
 	touch $@
 

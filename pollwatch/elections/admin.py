@@ -17,7 +17,8 @@ class ImportForm(forms.Form):
                              choices=[("stations", gettext_lazy("Polling stations")),
                                       ("areas", gettext_lazy("Areas"))])
     file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy(
-        "CSV (comma, semicolon or tab) or XLSX, with a header row"))
+        "CSV (comma, semicolon or tab) or XLSX, with a header row; for areas also GeoJSON "
+        "(.geojson), whose features set the boundaries of areas named by their \"code\" property"))
 
 
 class ContestInline(admin.TabularInline):

@@ -97,6 +97,9 @@ class Area(Named):
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     path = models.CharField(max_length=512, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    #: A simplified GeoJSON Polygon or MultiPolygon (longitude, latitude), from an areas import
+    #: in GeoJSON (elections.geometry); drawn on the coverage map.
+    boundary = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["path"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry
 
+from . import geometry
 from .models import (
     DEFAULT_CLOSES_AT,
     DEFAULT_OPENS_AT,
@@ -41,12 +42,19 @@ STATION_FIELDS = ["area_id", "region_id", "name", "address", "latitude", "longit
 AUDIT_DETAIL_LIMIT = 2000
 
 
+GEOJSON_SUFFIXES = (".geojson", ".json")
+
+
 def import_areas(election: Election, file: str | Path | IO[bytes], actor: audit.Actor,
-                 name: str | None = None) -> ImportReport:
+                 name: str | None = None, code_property: str = "code") -> ImportReport:
     """Import the area tree from a table with ``code, parent, level, name, name_<lang>, timezone``.
 
-    Parents may come later in the file than their children.
+    Parents may come later in the file than their children. A GeoJSON file (``.geojson`` or
+    ``.json``) instead sets the boundaries of areas already imported: see ``import_boundaries``.
     """
+    source = name or (str(file) if isinstance(file, str | Path) else getattr(file, "name", ""))
+    if str(source).lower().endswith(GEOJSON_SUFFIXES):
+        return import_boundaries(election, file, actor, name=name, code_property=code_property)
     table = read_table(file, name, required=["code", "level", "name"])
     report = ImportReport(table.source)
     existing = {area.code: area for area in election.areas.all()}
@@ -111,6 +119,61 @@ def import_areas(election: Election, file: str | Path | IO[bytes], actor: audit.
                      object_repr=f"areas of {election}",
                      changes={"source": report.source, "created": report.created,
                               "updated": changes, "unchanged": report.unchanged})
+    return report
+
+
+def import_boundaries(election: Election, file: str | Path | IO[bytes], actor: audit.Actor,
+                      name: str | None = None, code_property: str = "code",
+                      tolerance: float = geometry.DEFAULT_TOLERANCE) -> ImportReport:
+    """Set area boundaries from a GeoJSON FeatureCollection: each feature's ``code_property``
+    property holds the code of an area of ``election``; its geometry is a Polygon or
+    MultiPolygon in longitude/latitude, stored simplified (``elections.geometry``).
+
+    All or nothing like the table imports; an error names the feature by its index (counting
+    from 0). Areas that no feature names keep their boundary.
+    """
+    if isinstance(file, str | Path):
+        data = Path(file).read_bytes()
+        source = name or Path(file).name
+    else:
+        data = file.read()
+        source = name or getattr(file, "name", "") or "upload"
+    report = ImportReport(str(source))
+    found = geometry.read_boundaries(data, code_property, tolerance)
+    existing = {area.code: area for area in election.areas.all()}
+    problems = list(found.problems)
+    for code in found.geometries:
+        if code not in existing:
+            problems.append((found.index_of[code], code_property,
+                             _("no area with code %(code)s in %(election)s")
+                             % {"code": repr(code), "election": election.code}))
+    for index, member, message in sorted(problems, key=lambda p: (p[0] is not None, p[0] or 0)):
+        if index is None:
+            report.add_problem(member or _("file"), message)
+        else:
+            report.add_problem(_("feature %(index)s (counting from 0), %(member)s")
+                               % {"index": index, "member": member}, message)
+    if report.errors:
+        raise ImportRejected(report)
+    with transaction.atomic():
+        changed = []
+        for code, shape in found.geometries.items():
+            area = existing[code]
+            if area.boundary == shape:
+                report.unchanged += 1
+                continue
+            if area.boundary is None:
+                report.created += 1
+            else:
+                report.updated += 1
+            area.boundary = shape
+            Area.objects.filter(pk=area.pk).update(boundary=shape)
+            changed.append(code)
+        audit.record(actor, AuditEntry.Action.IMPORT, election, model="elections.Area",
+                     object_repr=f"area boundaries of {election}",
+                     changes={"source": report.source, "boundaries_set": changed[:AUDIT_DETAIL_LIMIT],
+                              "unchanged": report.unchanged})
+    report.details = {"boundaries": len(found.geometries)}
     return report
 
 

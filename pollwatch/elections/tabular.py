@@ -28,9 +28,13 @@ class RowError:
     line: int
     column: str
     message: str
+    #: Where the problem is when a file has no lines and columns (a GeoJSON feature).
+    place: str = ""
 
     def describe(self, source: str) -> str:
-        if self.line and self.column:
+        if self.place:
+            where = f"{source}, {self.place}"
+        elif self.line and self.column:
             where = _("%(source)s line %(line)s, column %(column)s") % {
                 "source": source, "line": self.line, "column": self.column}
         elif self.line:
@@ -59,6 +63,9 @@ class ImportReport:
 
     def add_error(self, line: int, column: str, message: str) -> None:
         self.errors.append(RowError(line, column, message))
+
+    def add_problem(self, place: str, message: str) -> None:
+        self.errors.append(RowError(0, "", message, place))
 
     def error_lines(self, limit: int = MAX_ERRORS_SHOWN) -> list[str]:
         lines = [error.describe(self.source) for error in self.errors[:limit]]

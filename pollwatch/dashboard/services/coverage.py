@@ -11,7 +11,8 @@ A station's state for a phase (worst first):
 - **planned**: assigned, not yet due.
 
 Three queries whatever the number of stations: the assignments, the station records of the
-phase's checklist, the open incidents.
+phase's checklist, the open incidents. The map's shapes (``map_shapes``) take one more, once per
+page.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pollwatch.elections.models import Area
 from pollwatch.missions.models import Assignment, Mission, Phase
 from pollwatch.submissions.exports import Table
 from pollwatch.submissions.models import Incident, StationRecord
@@ -80,6 +82,35 @@ class RegionCount:
     code: str
     name: str
     counts: Counter = field(default_factory=Counter)
+    #: (south, west, north, east) of its placed stations, None when none has coordinates
+    extent: tuple[float, float, float, float] | None = None
+    _sums: tuple[float, float, int] = (0.0, 0.0, 0)
+
+    def place(self, latitude: float | None, longitude: float | None) -> None:
+        if latitude is None or longitude is None:
+            return
+        lat, lon, n = self._sums
+        self._sums = (lat + latitude, lon + longitude, n + 1)
+        e = self.extent or (latitude, longitude, latitude, longitude)
+        self.extent = (min(e[0], latitude), min(e[1], longitude), max(e[2], latitude), max(e[3], longitude))
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """The mean position of its placed stations (where the map puts a region without a
+        boundary)."""
+        lat, lon, n = self._sums
+        return (round(lat / n, 4), round(lon / n, 4)) if n else None
+
+    @property
+    def problem_share(self) -> float:
+        return self.count(PROBLEM) / self.total if self.total else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "total": self.total,
+                **{state: self.count(state) for state in ORDER},
+                "reported_share": round(self.reported_share, 4),
+                "problem_share": round(self.problem_share, 4),
+                "centre": self.centre, "extent": self.extent}
 
     @property
     def total(self) -> int:
@@ -202,8 +233,10 @@ def coverage(mission: Mission, phase: str, now: dt.datetime, *, region: str = ""
     for station in stations.values():
         _classify(station, records.get(station.station_id), incidents.get(station.station_id, []), now)
         totals[station.state] += 1
-        regions.setdefault(station.region_code, RegionCount(station.region_code, station.region_name)
-                           ).counts[station.state] += 1
+        counted = regions.setdefault(station.region_code,
+                                     RegionCount(station.region_code, station.region_name))
+        counted.counts[station.state] += 1
+        counted.place(station.latitude, station.longitude)
     shown = [s for s in stations.values()
              if (not region or s.region_code == region) and (not state or s.state == state)]
     shown.sort(key=lambda s: (ORDER.index(s.state), s.due_at, s.code))
@@ -211,10 +244,29 @@ def coverage(mission: Mission, phase: str, now: dt.datetime, *, region: str = ""
 
 
 def coverage_geojson(result: Coverage) -> dict[str, Any]:
+    """The map's data: the shown stations as GeoJSON features, and every region's figures
+    (no query beyond ``coverage``'s three)."""
     features = [s.to_feature() for s in result.stations]
     return {"type": "FeatureCollection", "features": features,
             "totals": {s: result.count(s) for s in ORDER}, "phase": result.phase,
-            "at": result.now.isoformat()}
+            "at": result.now.isoformat(), "regions": [r.to_json() for r in result.regions]}
+
+
+def map_shapes(mission: Mission) -> dict[str, Any]:
+    """What the map draws under the stations, sent once with the page (one query): the
+    country's boundary and each region's (null when it has none; the map then shows the
+    region as a circle at its stations, see ``RegionCount.centre``)."""
+    country = None
+    regions = []
+    rows = (Area.objects.filter(election_id=mission.election_id, depth__lte=1)
+            .exclude(level=Area.Level.ABROAD)  # stations abroad have no place on this map
+            .values_list("code", "name", "translations", "boundary", "depth").order_by("path"))
+    for code, name, names, boundary, depth in rows:
+        if depth == 0:
+            country = country or boundary
+        else:
+            regions.append({"code": code, "name": local_name(name, names), "boundary": boundary})
+    return {"country": country, "regions": regions}
 
 
 COVERAGE_HEADER = ["station", "name", "region", "phase", "state", "teams", "due_local", "due_utc",

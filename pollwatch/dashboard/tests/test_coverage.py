@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pollwatch.dashboard.services.coverage import coverage
+from pollwatch.dashboard.services.coverage import coverage, coverage_geojson, map_shapes
+from pollwatch.elections.models import Area, PollingStation
 from pollwatch.submissions.models import Incident
 
 from .reports import OPENING, install_forms, report
@@ -115,3 +116,42 @@ def test_coverage_page_queries_do_not_grow_with_stations(world, forms, login, dj
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard:coverage_data", args=["alpha"]) + "?phase=voting").status_code == 200
+
+
+def test_region_figures_for_the_map(world, forms, django_assert_num_queries):
+    report(world.alpha, forms["opening"], world.station_astana, world.observer_oleg, OPENING)
+    PollingStation.objects.filter(pk=world.station_west.pk).update(latitude="51.2333", longitude="51.3667")
+    with django_assert_num_queries(3):
+        data = coverage_geojson(coverage(world.alpha, "opening", at(12)))
+
+    regions = {r["code"]: r for r in data["regions"]}
+    astana, west = regions["71"], regions["27"]
+    assert (astana["total"], astana["reported"], astana["problem"], astana["overdue"]) == (1, 1, 0, 0)
+    assert (astana["reported_share"], astana["problem_share"]) == (1.0, 0.0)
+    assert (west["total"], west["overdue"], west["reported_share"]) == (1, 1, 0.0)
+    assert west["centre"] == (51.2333, 51.3667)
+    assert west["extent"] == (51.2333, 51.3667, 51.2333, 51.3667)
+    assert astana["centre"] is None and astana["extent"] is None  # no coordinates
+
+
+def test_map_shapes_carry_the_boundaries_in_one_query(world, django_assert_num_queries):
+    square = [[71.2, 51.0], [71.6, 51.0], [71.6, 51.4], [71.2, 51.4], [71.2, 51.0]]
+    Area.objects.filter(code="71").update(boundary={"type": "Polygon", "coordinates": [square]})
+    with django_assert_num_queries(1):
+        shapes = map_shapes(world.alpha)
+    assert shapes["country"] is None
+    assert shapes["regions"] == [
+        {"code": "27", "name": "West Kazakhstan Region", "boundary": None},
+        {"code": "71", "name": "Astana", "boundary": {"type": "Polygon", "coordinates": [square]}},
+    ]
+
+
+def test_coverage_page_embeds_the_shapes_and_says_which_regions_are_circles(world, login):
+    Area.objects.filter(code="71").update(boundary={"type": "Polygon", "coordinates": [
+        [[71.2, 51.0], [71.6, 51.0], [71.6, 51.4], [71.2, 51.4], [71.2, 51.0]]]})
+    page = login(world.alice).get(reverse("dashboard:coverage", args=["alpha"]))
+    html = page.content.decode()
+    assert 'id="coverage-shapes"' in html and '"code": "71"' in html
+    assert "One region has no boundary on file" in html
+    data = login(world.alice).get(reverse("dashboard:coverage_data", args=["alpha"])).json()
+    assert {r["code"] for r in data["regions"]} == {"71", "27"}
