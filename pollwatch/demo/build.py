@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
-from . import election, forms, mission, reports, results, statements
+from . import election, form_setup, mission, reports, results, statements
 from .boundaries import load_boundaries
 from .context import Demo
 
@@ -25,7 +25,7 @@ Step = Callable[[Demo], object]
 STEPS: tuple[Step, ...] = (
     mission.add_logins,              # a sign-in for each role
     mission.log_meetings,            # the IPA group's meetings before election day
-    forms.install_forms,             # the checklists, incident report and protocols, published
+    form_setup.install_forms,             # the checklists, incident report and protocols, published
     reports.report_election_day,     # the observers' reports, through every channel
     results.add_official_results,    # the CEC's preliminary result, compared with the reports
     statements.draft_statement,      # findings and a draft statement citing the reports' figures

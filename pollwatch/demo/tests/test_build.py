@@ -11,14 +11,14 @@ from pollwatch.submissions.models import Submission
 
 def test_the_forms_come_before_the_reports_and_the_reports_before_results_and_statement():
     order = list(build.STEPS)
-    assert order.index(forms.install_forms) < order.index(reports.report_election_day)
+    assert order.index(form_setup.install_forms) < order.index(reports.report_election_day)
     assert order.index(reports.report_election_day) < order.index(results.add_official_results)
     assert order.index(reports.report_election_day) < order.index(statements.draft_statement)
 
 
 def test_the_forms_step_installs_and_publishes_the_built_in_forms(world):
     demo = Demo(election=world.election, mission=world.alpha)
-    forms.install_forms(demo)
+    form_setup.install_forms(demo)
     assert Form.objects.filter(mission=world.alpha, template__gt="").count() == 5
     assert "OP opening" in demo.notes[-1]
     entry = AuditEntry.objects.filter(model="checklists.Form", mission=world.alpha).first()
