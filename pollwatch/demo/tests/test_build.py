@@ -2,7 +2,7 @@
 
 from pollwatch.accounts.models import AuditEntry
 from pollwatch.checklists.models import Form
-from pollwatch.demo import build, forms, reports, results, statements
+from pollwatch.demo import build, form_setup, reports, results, statements
 from pollwatch.demo.context import Demo
 from pollwatch.demo.simulate import fill_day_if_empty
 from pollwatch.intake.models import InboundReport
