@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from pollwatch.checklists.schema import STATION_QUESTION
+
 from .models import Submission
 
 if TYPE_CHECKING:
@@ -230,11 +232,13 @@ ROW_FIELDS = ["form", "question", "label", "answer", "answer_label", "scope", "s
 
 def _counted_questions(form: Form) -> list[Any]:
     """The form's counted questions across its versions; the newest version's text wins,
-    in the newest version's order (questions dropped from it come last)."""
+    in the newest version's order (questions dropped from it come last). The station question
+    says where an observation was made, not what was seen: it is no finding."""
     from pollwatch.checklists.models import Question
 
     found: dict[str, Any] = {}
     for question in (Question.objects.filter(version__form=form, type__in=COUNTED_TYPES)
+                     .exclude(name=STATION_QUESTION)
                      .order_by("-version__number", "position")):
         found.setdefault(question.name, question)
     return list(found.values())

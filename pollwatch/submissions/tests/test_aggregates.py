@@ -13,7 +13,7 @@ from pollwatch.submissions.aggregates import (
     tally,
 )
 
-from .observations import correct, observe, voting_form
+from .observations import correct, make_form, observe, voting_form
 
 
 def test_share_of_counts_over_those_who_answered():
@@ -105,3 +105,16 @@ def test_findings_table_gives_every_counted_question_with_its_base(world):
     assert problems.overall.base == 1
     rows = [r for r in table.rows() if r["question"] == "secrecy_ok" and r["scope"] == "overall"]
     assert [(r["answer"], r["count"], r["base"]) for r in rows] == [("yes", 1, 2), ("no", 1, 2)]
+
+
+def test_findings_leave_out_the_station_question(world):
+    form = make_form(world.alpha, "opening", phase="opening", questions=[
+        ("station", "select_one", [{"name": "71-001"}, {"name": "27-001"}]),
+        ("opened_on_time", "yes_no", None),
+    ])
+    observe(world.alpha, form, world.station_astana, None, {"station": "71-001", "opened_on_time": "yes"})
+    observe(world.alpha, form, world.station_west, None, {"station": "27-001", "opened_on_time": "no"})
+
+    table = findings_table(world.alpha, "opening")
+    assert [q.name for q in table.questions] == ["opened_on_time"]
+    assert table.questions[0].overall.base == 2
