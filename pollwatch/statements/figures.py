@@ -184,6 +184,7 @@ def compute_figure(mission: Mission, ref: FigureRef) -> FigureValue:
     scope = {"region": params.get("region") or None, "phase": params.get("phase") or None}
     try:
         if ref.kind == "share":
+            _check_values(mission, params)
             result = aggregates.answer_shares(mission, params["form"], params["question"], params["values"],
                                               **scope)
             value.share, value.count, value.base = result.share, result.count, result.base
@@ -199,6 +200,32 @@ def compute_figure(mission: Mission, ref: FigureRef) -> FigureValue:
     except (aggregates.UnknownQuestion, ValueError) as exc:
         value.error = str(exc)
     return value
+
+
+def _check_values(mission: Mission, params: dict[str, str]) -> None:
+    """An answer the question does not offer would count nothing and read as a real 0 %:
+    it is an error naming the answer and those the question has."""
+    question = aggregates.question_of(aggregates.form_of(mission, params["form"]), params["question"])
+    offered = [value for value, _label in aggregates.value_labels(question)]
+    if not offered:
+        return
+    unknown = [value for value in aggregates.parse_values(params["values"]) if value not in offered]
+    if unknown:
+        raise aggregates.UnknownQuestion(
+            _("the question %(question)s has no answer %(values)s (answers: %(offered)s)")
+            % {"question": repr(params["question"]), "values": ", ".join(map(repr, unknown)),
+               "offered": ", ".join(offered)})
+
+
+def reference_errors(mission: Mission, texts: Iterable[str]) -> list[str]:
+    """What is wrong with the figures of ``texts``: their syntax, and a form, question or
+    answer the mission does not have (each error names the figure)."""
+    texts = list(texts)
+    problems = errors_in(texts)
+    for value in compute_figures(mission, refs_in(texts)).values():
+        if value.error:
+            problems.append(f"{value.describe()}: {value.error}")
+    return problems
 
 
 def compute_figures(mission: Mission, refs: dict[str, FigureRef]) -> dict[str, FigureValue]:

@@ -2,14 +2,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .figures import reference_errors
 from .models import Finding, FindingEvidence, FindingPhase, Statement
-from .template import SECTIONS
+from .template import SECTIONS, figure_example
 
 
 class FindingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_(
-        'Figures: {{ share form="voting" question="overall" values="bad,very_bad" }}'))
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     phase = forms.ChoiceField(label=_("Phase"), choices=FindingPhase.choices)
     standards = forms.MultipleChoiceField(label=_("Standards"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
@@ -18,6 +18,7 @@ class FindingForm(forms.Form):
     def __init__(self, *args, mission=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mission = mission
+        self.fields["text"].help_text = _("Figures: %(example)s") % {"example": figure_example(mission)}
         self.fields["standards"].choices = [(s["code"], s.get("label", s["code"]))
                                             for s in mission.standards or []]
         self.fields["group"].choices = [("", _("The whole mission")),
@@ -26,6 +27,13 @@ class FindingForm(forms.Form):
     def clean_group(self):
         value = self.cleaned_data["group"]
         return self.mission.groups.filter(pk=value).first() if value else None
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        problems = reference_errors(self.mission, [text])
+        if problems:
+            raise forms.ValidationError(problems)
+        return text
 
     @classmethod
     def initial_for(cls, finding: Finding) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pollwatch.checklists.models import Form, Question
+from pollwatch.checklists.schema import STATION_QUESTION
 from pollwatch.missions.models import Mission
 
 
@@ -97,6 +98,28 @@ def assessment_question(form: Form) -> str | None:
     return None
 
 
+def share_placeholder(form: str, question: str, values: tuple[str, ...] = NEGATIVE) -> str:
+    return f'{{{{ share form="{form}" question="{question}" values="{",".join(values)}" }}}}'
+
+
+def figure_example(mission: Mission) -> str:
+    """A share figure naming a form and question the mission really has, for the hints on the
+    authoring pages: the first election-day form's overall assessment, else the first choice
+    question of any form, else the syntax with the names to fill in."""
+    forms = {f.code: f for f in Form.objects.filter(mission=mission)}
+    for code in ELECTION_DAY:
+        question = assessment_question(forms[code]) if code in forms else None
+        if question:
+            return share_placeholder(code, question)
+    choice = (Question.objects.filter(version__form__mission=mission, type="select_one")
+              .exclude(name=STATION_QUESTION).exclude(choices=[])
+              .select_related("version__form").order_by("version__form__code", "position").first())
+    if choice is not None:
+        return share_placeholder(choice.version.form.code, choice.name,
+                                 (str(choice.choices[0].get("name")),))
+    return '{{ share form="…" question="…" values="…" }}'
+
+
 def starter_texts(mission: Mission, languages: list[str]) -> dict[str, dict]:
     """Texts for a new statement: the title, empty sections, and for each election-day form
     of the mission with an overall assessment, a sentence with its figure."""
@@ -107,7 +130,7 @@ def starter_texts(mission: Mission, languages: list[str]) -> dict[str, dict]:
         question = assessment_question(form) if form else None
         if question is None:
             continue
-        figure = (f'{{{{ share form="{code}" question="{question}" values="{",".join(NEGATIVE)}" }}}}')
+        figure = share_placeholder(code, question)
         stations = f'{{{{ stations form="{code}" }}}}'
         for lang in languages:
             sentence = sentences.get(lang) or sentences["en"]

@@ -27,7 +27,7 @@ from . import services
 from .forms import EvidenceForm, FindingForm, ReviewForm, StatementCreateForm, StatementTextForm
 from .models import Finding, FindingEvidence, FindingPhase, Publication, Statement
 from .rendering import draft_content, live_figures, render_content
-from .template import SECTIONS
+from .template import SECTIONS, figure_example
 
 # --- findings -----------------------------------------------------------------------------
 
@@ -193,7 +193,8 @@ def statement_edit(request, mission, slug):
             return redirect(reverse(target, args=[mission.code, statement.slug]) + f"?lang={language}")
     return render(request, "statements/edit.html", {
         "mission": mission, "statement": statement, "language": language, "form": form,
-        "errors": fig.errors_in(texts.get("sections", {}).values())})
+        "errors": fig.reference_errors(mission, (texts.get("sections") or {}).values()),
+        "example": figure_example(mission)})
 
 
 @mission_view(*STAFF)
