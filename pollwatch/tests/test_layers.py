@@ -1,6 +1,6 @@
 """Imports follow the layers: a lower module never imports a higher one.
 
-The layers, bottom to top (docs/architecture-layers.md says the same)::
+The layers, bottom to top (docs/architecture.md says the same)::
 
     0  base         pollwatch.analysis, pollwatch.formats, pollwatch.problems,
                     pollwatch.files, pollwatch.ratelimits
