@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .figures import reference_errors
@@ -10,6 +11,7 @@ from .template import SECTIONS, figure_example
 class FindingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    language = forms.ChoiceField(label=_("Written in"), required=False)
     phase = forms.ChoiceField(label=_("Phase"), choices=FindingPhase.choices)
     standards = forms.MultipleChoiceField(label=_("Standards"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
@@ -19,6 +21,11 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mission = mission
         self.fields["text"].help_text = _("Figures: %(example)s") % {"example": figure_example(mission)}
+        languages = mission.languages or ["en"]
+        names = dict(settings.LANGUAGES)
+        self.fields["language"].choices = [(code, names.get(code, code)) for code in languages]
+        page = (get_language() or "en").split("-")[0]
+        self.fields["language"].initial = page if page in languages else languages[0]
         self.fields["standards"].choices = [(s["code"], s.get("label", s["code"]))
                                             for s in mission.standards or []]
         self.fields["group"].choices = [("", _("The whole mission")),
@@ -27,6 +34,9 @@ class FindingForm(forms.Form):
     def clean_group(self):
         value = self.cleaned_data["group"]
         return self.mission.groups.filter(pk=value).first() if value else None
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.fields["language"].initial
 
     def clean_text(self):
         text = self.cleaned_data["text"]
@@ -37,8 +47,16 @@ class FindingForm(forms.Form):
 
     @classmethod
     def initial_for(cls, finding: Finding) -> dict:
-        return {"title": finding.title, "text": finding.text, "phase": finding.phase,
+        return {"title": finding.title, "text": finding.text, "language": finding.language,
+                "phase": finding.phase,
                 "standards": finding.standards, "group": str(finding.group_id or "")}
+
+
+class TranslationForm(forms.Form):
+    """The finding's version in one other language of the mission."""
+
+    title = forms.CharField(label=_("Title"), max_length=255)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class EvidenceForm(forms.Form):

@@ -41,6 +41,10 @@ class Finding(models.Model):
                               related_name="findings", help_text=_("Empty: the whole mission"))
     title = models.CharField(max_length=255)
     text = models.TextField(help_text=_("May hold figures, e.g. {{ share form=... }}"))
+    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES,
+                                help_text=_("The language the title and text are written in"))
+    translations = models.JSONField(default=dict, blank=True, help_text=_(
+        '{"ru": {"title": "...", "text": "...", "of": "hash of the original translated"}}'))
     phase = models.CharField(max_length=16, choices=FindingPhase.choices)
     standards = models.JSONField(default=list, blank=True, help_text=_("Codes from the mission's standards"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)

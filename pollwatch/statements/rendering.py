@@ -19,12 +19,18 @@ from django.utils.safestring import SafeString
 from . import figures as fig
 from .models import Statement
 from .template import SECTIONS
+from .translations import State, finding_versions
 
 
-def _finding_item(item: Any) -> dict[str, Any]:
+def _finding_item(item: Any, languages: list[str]) -> dict[str, Any]:
+    """A finding as the statement holds it: its original (``title``, ``text``) and its version
+    in each of the statement's languages, with the state of each (:mod:`.translations`)."""
     finding = item.finding
+    versions = {v.language: {"title": v.title, "text": v.text, "state": v.state}
+                for v in finding_versions(finding, languages)}
     return {"kind": "finding", "id": finding.pk, "section": item.section, "title": finding.title,
-            "text": finding.text, "group": finding.group.local_name if finding.group_id else "",
+            "text": finding.text, "language": finding.language, "versions": versions,
+            "group": finding.group.local_name if finding.group_id else "",
             "standards": finding.standard_labels()}
 
 
@@ -40,7 +46,8 @@ def draft_content(statement: Statement) -> dict[str, Any]:
     items = []
     for item in statement.items.select_related("finding", "finding__group", "finding__mission",
                                                "source", "source__group", "source__mission"):
-        items.append(_finding_item(item) if item.finding_id else _joined_item(item))
+        items.append(_finding_item(item, list(statement.languages)) if item.finding_id
+                     else _joined_item(item))
     return {"mission": statement.mission.code, "slug": statement.slug, "kind": statement.kind,
             "languages": list(statement.languages), "texts": statement.texts, "items": items}
 
@@ -53,6 +60,7 @@ def all_texts(content: dict[str, Any]) -> list[str]:
     for item in content["items"]:
         if item["kind"] == "finding":
             texts.append(item["text"])
+            texts.extend(v["text"] for v in (item.get("versions") or {}).values())
         else:
             for lang_texts in item["texts"].values():
                 texts.extend((lang_texts.get("sections") or {}).values())
@@ -73,6 +81,7 @@ class RenderedItem:
     heading: str
     note: str
     html: SafeString
+    needs_translation: bool = False
 
 
 @dataclass
@@ -86,6 +95,19 @@ class RenderedSection:
     @property
     def is_empty(self) -> bool:
         return not str(self.html).strip() and not self.items
+
+
+def _finding_in(item: dict[str, Any], language: str) -> tuple[str, str, bool]:
+    """``(title, text, needs_translation)`` of a finding item in ``language``: its version
+    there when a person wrote it, else the original (a draft's preview marks it; a statement
+    is not published so). Items frozen before findings had versions hold the original only."""
+    versions = item.get("versions")
+    if versions is None:
+        return item["title"], item["text"], False
+    version = versions.get(language)
+    if version and version["state"] in (State.ORIGINAL, State.WRITTEN):
+        return version["title"], version["text"], False
+    return item["title"], item["text"], True
 
 
 def _section_text(texts: dict[str, Any], languages: list[str], language: str, key: str) -> str:
@@ -112,8 +134,9 @@ def render_content(content: dict[str, Any], language: str, figures: dict[str, fi
         for item in content["items"]:
             if item["kind"] == "finding" and item["section"] == section.key:
                 note = ", ".join(filter(None, [item["group"], "; ".join(item["standards"])]))
-                rendered.items.append(RenderedItem(item["title"], note,
-                                                   fig.render_text(item["text"], figures, language, link)))
+                title, text, missing = _finding_in(item, language)
+                html = fig.render_text(text, figures, language, link)
+                rendered.items.append(RenderedItem(title, note, html, needs_translation=missing))
             elif item["kind"] == "statement":
                 text = _section_text(item["texts"], item["languages"], language, section.key)
                 if text:

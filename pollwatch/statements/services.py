@@ -49,6 +49,7 @@ from .models import (
 )
 from .rendering import all_texts, content_hash, draft_content, render_content
 from .template import SECTION_KEYS, SECTION_OF_PHASE, starter_texts
+from .translations import language_name, missing_texts, original_hash
 
 STATION_FORMS = ("opening", "voting", "closing")
 
@@ -74,9 +75,19 @@ def _check_standards(mission: Mission, standards: Iterable[str]) -> list[str]:
     return codes
 
 
+def _check_language(mission: Mission, language: str) -> str:
+    if language not in (mission.languages or ["en"]):
+        raise ValueError(_("%(language)s is not a language of this mission (%(languages)s)")
+                         % {"language": repr(language), "languages": ", ".join(mission.languages or ["en"])})
+    return language
+
+
 def create_finding(mission: Mission, actor: audit.Actor, *, title: str, text: str, phase: str,
-                   standards: Iterable[str] = (), group: Group | None = None) -> Finding:
+                   standards: Iterable[str] = (), group: Group | None = None,
+                   language: str = "") -> Finding:
+    """A draft finding, written in ``language`` (by default the mission's first)."""
     _require(actor, mission, STAFF, _("write findings"))
+    language = _check_language(mission, language or (mission.languages or ["en"])[0])
     if phase not in FindingPhase.values:
         raise ValueError(_("phase must be one of %(phases)s") % {"phases": ", ".join(FindingPhase.values)})
     if group is not None and group.mission_id != mission.pk:
@@ -84,7 +95,7 @@ def create_finding(mission: Mission, actor: audit.Actor, *, title: str, text: st
     if not title.strip() or not text.strip():
         raise ValueError(_("a finding needs a title and a text"))
     finding = Finding(mission=mission, group=group, title=title.strip(), text=text.strip(), phase=phase,
-                      standards=_check_standards(mission, standards),
+                      language=language, standards=_check_standards(mission, standards),
                       created_by=actor if isinstance(actor, User) else None)
     audit.save_audited(finding, actor, mission=mission)
     return finding
@@ -99,9 +110,32 @@ def update_finding(finding: Finding, actor: audit.Actor, **fields: Any) -> Findi
         fields["standards"] = _check_standards(finding.mission, fields["standards"])
     if "phase" in fields and fields["phase"] not in FindingPhase.values:
         raise ValueError(_("phase must be one of %(phases)s") % {"phases": ", ".join(FindingPhase.values)})
-    for name in ("title", "text", "phase", "standards", "group"):
+    if "language" in fields:
+        _check_language(finding.mission, fields["language"])
+    for name in ("title", "text", "phase", "standards", "group", "language"):
         if name in fields:
             setattr(finding, name, fields[name])
+    audit.save_audited(finding, actor, mission=finding.mission)
+    return finding
+
+
+def translate_finding(finding: Finding, actor: audit.Actor, language: str, *, title: str,
+                      text: str) -> Finding:
+    """Write (or rewrite) the finding's version in another language of the mission. It is
+    current until the original changes. Allowed in any state: a translation says again what
+    was reviewed and approved; the audit log keeps every version."""
+    _require(actor, finding.mission, STAFF, _("translate findings"))
+    _check_language(finding.mission, language)
+    if language == finding.language:
+        raise ValueError(_("the finding is written in %(language)s: edit it instead")
+                         % {"language": language_name(language)})
+    if not title.strip() or not text.strip():
+        raise ValueError(_("a finding needs a title and a text"))
+    problems = fig.reference_errors(finding.mission, [text])
+    if problems:
+        raise ValueError("; ".join(problems))
+    finding.translations = {**(finding.translations or {}), language: {
+        "title": title.strip(), "text": text.strip(), "of": original_hash(finding)}}
     audit.save_audited(finding, actor, mission=finding.mission)
     return finding
 
@@ -344,6 +378,7 @@ def publication_problems(statement: Statement) -> list[str]:
     problems = []
     content = draft_content(statement)
     problems += [_("figure %(problem)s") % {"problem": e} for e in fig.errors_in(all_texts(content))]
+    problems += missing_texts(content)
     for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
         if value.error:
             problems.append(f"{value.describe()}: {value.error}")

@@ -24,10 +24,18 @@ from pollwatch.submissions.models import Incident, Submission
 
 from . import figures as fig
 from . import services
-from .forms import EvidenceForm, FindingForm, ReviewForm, StatementCreateForm, StatementTextForm
+from .forms import (
+    EvidenceForm,
+    FindingForm,
+    ReviewForm,
+    StatementCreateForm,
+    StatementTextForm,
+    TranslationForm,
+)
 from .models import Finding, FindingEvidence, FindingPhase, Publication, Statement
 from .rendering import draft_content, live_figures, render_content
 from .template import SECTIONS, figure_example
+from .translations import State, finding_versions, language_name
 
 # --- findings -----------------------------------------------------------------------------
 
@@ -60,8 +68,13 @@ def _finding(mission, pk) -> Finding:
 def finding_detail(request, mission, finding):
     finding = _finding(mission, finding)
     edit = FindingForm(initial=FindingForm.initial_for(finding), mission=mission)
+    versions = [(version, language_name(version.language),
+                 TranslationForm(initial={} if version.state == State.MISSING else
+                                 {"title": version.title, "text": version.text}, prefix=version.language))
+                for version in finding_versions(finding, list(mission.languages or []))]
     return render(request, "statements/finding.html", {
         "mission": mission, "finding": finding, "edit": edit, "evidence_form": EvidenceForm(),
+        "versions": versions,
         "review_form": ReviewForm(), "evidence": finding.evidence.select_related(
             "submission", "submission__station", "incident", "meeting"),
         "used_in": finding.uses.select_related("statement")})
@@ -102,6 +115,12 @@ def finding_action(request, mission, finding, action):
                 raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
             target = _evidence_target(mission, form.cleaned_data["kind"], form.cleaned_data["target"])
             services.add_evidence(finding, request.user, note=form.cleaned_data["note"], **target)
+        elif action == "translate":
+            language = request.POST.get("language", "")
+            form = TranslationForm(request.POST, prefix=language)
+            if not form.is_valid():
+                raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            services.translate_finding(finding, request.user, language, **form.cleaned_data)
         elif action == "submit":
             services.submit_finding(finding, request.user)
         elif action in ("accept", "return"):

@@ -9,7 +9,8 @@ from .helpers import NEGATIVE_VOTING, voting_reports
 
 
 def _draft(world):
-    statement = create_statement(world.alpha, world.anna, group=world.ipa, slug="preliminary")
+    statement = create_statement(world.alpha, world.anna, group=world.ipa, slug="preliminary",
+                                 languages=["en"])   # written in English only: publishable
     save_statement_text(statement, world.anna, "en", title="Preliminary statement",
                         sections={"voting": f"Negative in {NEGATIVE_VOTING}.", "summary": "<b>calm</b>"})
     return statement

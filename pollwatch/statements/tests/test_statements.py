@@ -164,7 +164,8 @@ def test_a_common_statement_needs_each_groups_sign_off_of_the_current_text(world
     ec_coordinator = emil(world)
     ipa_finding = _approved(world, "IPA: queues", world.ipa, world.anna, world.alice, world.alice)
     ec_finding = _approved(world, "EC: secrecy", world.ec, world.anna, world.alice, ec_coordinator)
-    common = create_statement(world.alpha, world.anna, kind=Statement.Kind.COMMON, groups=[world.ipa, world.ec])
+    common = create_statement(world.alpha, world.anna, kind=Statement.Kind.COMMON, groups=[world.ipa, world.ec],
+                              languages=["en"])
     place_finding(common, ipa_finding, world.anna)
     place_finding(common, ec_finding, world.anna, section="summary")
     assert {g.code for g in missing_signoffs(common)} == {"ipa", "ec"}
