@@ -35,7 +35,7 @@ REASONS = {
     "invalid_answers": gettext_lazy("Answers not accepted"),
     "bad_payload": gettext_lazy("Malformed report"),
     "unreadable": gettext_lazy("Unreadable text"),
-    "not_allowed": gettext_lazy("Not allowed"),
+    "not_allowed": gettext_lazy("Not allowed for this sender"),
     "bad_correction": gettext_lazy("Correction of nothing"),
     "internal": gettext_lazy("Processing failed"),
 }

@@ -206,3 +206,17 @@ def test_a_report_received_days_ago_is_still_found(world, alice):
     old = report(world.alpha, forms["opening"], world.station_west, world.observer_olga, OPENING,
                  received_at=timezone.now() - dt.timedelta(days=3))
     assert search(alice, old.key)["Location"].endswith(f"#report-{old.pk}")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+@pytest.mark.parametrize("path", ["/m/alpha/search/?q=Observer&all=1", "/m/alpha/search/?q=zzzz",
+                                  "/m/alpha/search/", "/m/alpha/people/?q=nobody&not_reported=1",
+                                  "/m/alpha/quarantine/?date=2023-02-30"])
+def test_search_and_filters_are_wholly_translated(world, alice, submission, quarantined, settings, path,
+                                                  language):
+    from pollwatch.tests.test_translated_pages import _english_left
+
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = alice.get(path)
+    assert response.status_code == 200
+    assert _english_left(response.content.decode(), language) == (language, [])
