@@ -1,11 +1,13 @@
 from django.urls import path
 
 from .views import analysis, coverage, findings, incidents, messages, overdue, overview, people, stations
+from .views.search import search_page
 
 app_name = "dashboard"
 urlpatterns = [
     path("", overview.landing, name="landing"),
     path("m/<slug:mission>/", overview.mission_overview, name="mission"),
+    path("m/<slug:mission>/search/", search_page, name="search"),
     path("m/<slug:mission>/stations/", overview.station_list, name="stations"),
     path("m/<slug:mission>/stations/<int:station_id>/", stations.station_page, name="station"),
     path("m/<slug:mission>/stations/code/<str:code>/", stations.station_by_code_page, name="station_by_code"),

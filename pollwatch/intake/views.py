@@ -21,8 +21,9 @@ from pollwatch.accounts.access import (
     observer_for_user,
 )
 from pollwatch.missions.models import Observer
+from pollwatch.submissions.models import Channel
 
-from . import services
+from . import quarantine, services
 from .models import InboundReport
 from .observer_page import page_strings
 
@@ -61,17 +62,14 @@ def _reports(request, mission):
 
 @mission_view(*STAFF)
 def quarantine_list(request, mission):
-    status = request.GET.get("status", InboundReport.Status.QUARANTINED)
-    if status not in InboundReport.Status.values:
-        status = InboundReport.Status.QUARANTINED
-    reports = _reports(request, mission).filter(status=status).order_by("-received_at", "-id")
-    channel = request.GET.get("channel", "")
-    if channel:
-        reports = reports.filter(channel=channel)
+    filters = quarantine.read_filters(request.GET)
+    reports = quarantine.filter_reports(_reports(request, mission), mission, filters)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "intake/quarantine_list.html", {
-        "mission": mission, "page": page, "status": status, "channel": channel,
-        "statuses": InboundReport.Status.choices,
+        "mission": mission, "page": page, "filters": filters, "status": filters.status,
+        "channel": filters.channel, "statuses": InboundReport.Status.choices,
+        "channels": Channel.choices, "reasons": list(quarantine.REASONS.items()),
+        "zone": mission.election.default_timezone or "UTC",
         "can_act": has_role(request.user, mission, MANAGERS)})
 
 

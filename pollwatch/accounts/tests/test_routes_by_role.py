@@ -128,6 +128,7 @@ ROUTES: dict[str, Route] = {
     # The dashboard.
     "": Route("/", get=PUBLIC),
     "m/<slug:mission>/": Route(m(""), get=STAFF),
+    "m/<slug:mission>/search/": Route(m("search/?q=Observer"), get=STAFF),
     "m/<slug:mission>/stations/": Route(m("stations/"), get=STAFF),
     "m/<slug:mission>/stations/<int:station_id>/": Route(m("stations/{o.world.station_astana.pk}/"), get=STAFF),
     "m/<slug:mission>/stations/code/<str:code>/": Route(m("stations/code/71001/"), get=STAFF),

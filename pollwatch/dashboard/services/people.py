@@ -11,9 +11,10 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from pollwatch.accounts.models import SignInCode
+from pollwatch.elections.models import Area
 from pollwatch.intake.models import DeviceToken
 from pollwatch.missions.models import Assignment, Mission, Observer, Phase, Team
 from pollwatch.submissions.models import Submission
@@ -119,13 +120,70 @@ def _codes(user_ids: list[int]) -> dict[int, SignInCode]:
     return found
 
 
-def mission_people(mission: Mission, now: dt.datetime, *, group: str = "") -> People:
-    observers = Observer.objects.filter(mission=mission).select_related("group", "user", "base_area")
-    teams = Team.objects.filter(mission=mission).select_related("group", "leader", "base_area")
-    if group:
-        observers = observers.filter(group__code=group)
-        teams = teams.filter(group__code=group)
-    observers = list(observers.prefetch_related("teams").order_by("group__name", "full_name"))
+@dataclass(frozen=True)
+class PeopleFilters:
+    """What the observers page is narrowed to: a group (by code), a text (name, accreditation
+    code or phone), a team (by code), a region (the code of an area at depth 1) and observers
+    who have not reported (no report but test ones)."""
+
+    group: str = ""
+    text: str = ""
+    team: str = ""
+    region: str = ""
+    not_reported: bool = False
+
+    @property
+    def narrows_observers(self) -> bool:
+        return bool(self.text or self.team or self.region or self.not_reported)
+
+
+def _region(mission: Mission, code: str) -> Area | None:
+    return Area.objects.filter(election_id=mission.election_id, depth=1, code=code).first() if code else None
+
+
+def _teams_in(region: Area) -> Q:
+    """Teams working in ``region``: assigned to a station there, or based there."""
+    return (Q(assignments__station__region=region) | Q(base_area=region)
+            | Q(base_area__path__startswith=f"{region.path}/"))
+
+
+def _filtered(mission: Mission, filters: PeopleFilters) -> tuple[QuerySet[Observer], QuerySet[Team]]:
+    from .search import observer_match
+
+    observers = Observer.objects.filter(mission=mission)
+    teams = Team.objects.filter(mission=mission)
+    if filters.group:
+        observers = observers.filter(group__code=filters.group)
+        teams = teams.filter(group__code=filters.group)
+    if filters.text:
+        observers = observers.filter(observer_match(mission, filters.text).any)
+    if filters.team:
+        observers = observers.filter(teams__code=filters.team)
+        teams = teams.filter(code=filters.team)
+    if filters.region:
+        region = _region(mission, filters.region)
+        if region is None:
+            return observers.none(), teams.none()
+        in_region = Team.objects.filter(_teams_in(region), mission=mission).values("pk")
+        based = Q(base_area=region) | Q(base_area__path__startswith=f"{region.path}/")
+        observers = observers.filter(pk__in=Observer.objects.filter(Q(teams__in=in_region) | based,
+                                                                    mission=mission).values("pk"))
+        teams = teams.filter(pk__in=in_region)
+    if filters.not_reported:
+        reported = Submission.objects.filter(mission=mission, observer=OuterRef("pk"), is_test=False)
+        observers = observers.filter(~Exists(reported))
+    if filters.text or filters.not_reported:
+        teams = teams.filter(pk__in=Team.objects.filter(members__in=observers.values("pk")).values("pk"))
+    return observers, teams
+
+
+def mission_people(mission: Mission, now: dt.datetime, *, group: str = "",
+                   filters: PeopleFilters | None = None) -> People:
+    """The mission's teams and observers, narrowed by ``filters`` (or just ``group``)."""
+    observers, teams = _filtered(mission, filters or PeopleFilters(group=group))
+    observers = observers.select_related("group", "user", "base_area")
+    teams = teams.select_related("group", "leader", "base_area")
+    observers = list(observers.prefetch_related("teams").order_by("group__name", "full_name", "pk"))
     teams = list(teams.prefetch_related("members").order_by("code"))
     last = _last_reports(mission)
     devices = _devices(mission)
