@@ -460,6 +460,8 @@ class FlaggedStation:
     negative: int
     incidents: int
     observed_differs: bool | None  # None: no observed protocol
+    #: The reasons as codes with their values (pollwatch.results.reasons writes them per language).
+    reason_codes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass
@@ -501,7 +503,8 @@ def forensics_check(mission: Mission, contest: Contest, *, batch: ResultBatch | 
         seen = observed.get(station.pk, {})
         flagged.append(FlaggedStation(station, outlier.score, outlier.turnout, outlier.leader_share,
                                       outlier.reasons, seen.get("reports", 0), seen.get("negative", 0),
-                                      seen.get("incidents", 0), seen.get("differs")))
+                                      seen.get("incidents", 0), seen.get("differs"),
+                                      tuple(getattr(outlier, "reason_codes", ()))))
     return ForensicsCheck(report, flagged, "; ".join(report.notes))
 
 

@@ -12,6 +12,14 @@ def lookup(mapping, key):
 
 
 @register.filter
+def equation_failure(failure):
+    """A failed control equation, named in the page's language, with its difference."""
+    from pollwatch.results.reasons import equation_failure as words
+
+    return words(failure)
+
+
+@register.filter
 def percent(value, places=1):
     """A share (0-1) as a percentage in the page's language, ``48.8 %`` / ``48,8 %``; a dash
     when there is none (pollwatch.formats.numbers)."""
