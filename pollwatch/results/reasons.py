@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pollwatch.formats import numbers
 
@@ -126,3 +127,34 @@ def equation_failure(failure: Mapping[str, Any], language: str | None = None) ->
     if difference is None:
         return label
     return f"{label} ({numbers.signed(difference, numbers.language_of(language))})"
+
+
+#: A result protocol's figures, as a person reads them.
+FIGURE_LABELS: dict[str, Any] = {
+    "registered": pgettext_lazy("protocol line", "Registered voters"),
+    "received": pgettext_lazy("protocol line", "Ballots received"),
+    "issued": pgettext_lazy("protocol line", "Ballots issued"),
+    "cancelled": pgettext_lazy("protocol line", "Ballots cancelled"),
+    "ballots": pgettext_lazy("protocol line", "Ballots in the boxes"),
+    "valid": pgettext_lazy("protocol line", "Valid ballots"),
+    "invalid": pgettext_lazy("protocol line", "Invalid ballots"),
+}
+
+#: How a station's result changed from one batch to the next.
+CHANGE_KINDS: dict[str, Any] = {
+    "added": pgettext_lazy("batch change", "added"),
+    "removed": pgettext_lazy("batch change", "not repeated"),
+    "changed": pgettext_lazy("batch change", "changed"),
+}
+
+
+def line_labels(contest: Any) -> dict[str, str]:
+    """Every line of the contest's protocol by its code (``ballots``, ``votes:<choice>``),
+    named in the page's language: the figures, then each choice by its name."""
+    labels = {name: str(label) for name, label in FIGURE_LABELS.items()}
+    labels.update({f"votes:{choice.code}": choice.local_name for choice in contest.choices.all()})
+    return labels
+
+
+def change_kinds() -> dict[str, str]:
+    return {kind: str(label) for kind, label in CHANGE_KINDS.items()}

@@ -219,7 +219,7 @@ class QuickCountCheck:
         by code, when the caller lists several scopes of the contest."""
         if self.result is None:
             return []
-        names = {**(names if names is not None else dict(contest.choices.values_list("code", "name"))),
+        names = {**(names if names is not None else choice_names(contest)),
                  "turnout": gettext("Turnout"), "invalid": gettext("Invalid ballots")}
         out = []
         for label in (*self.result.choices, "turnout", "invalid"):
@@ -376,7 +376,7 @@ class SeatCheck:
         for choice in self.contest.choices.order_by("district__code", "ballot_number", "code"):
             votes = self.votes.get(choice.code, 0)
             seats = None if choice.is_against_all else self.seats.get(choice.code, 0)
-            out.append({"choice": choice.code, "name": choice.name, "votes": votes,
+            out.append({"choice": choice.code, "name": choice.local_name, "votes": votes,
                         "share": votes / base if base else None,
                         "qualified": choice.code in qualified if qualified else None,
                         "seats": seats, "announced": announced.get(choice.code),
@@ -445,6 +445,11 @@ def _district_seats(contest: Contest, rows: list[dict[str, Any]], notes: list[st
         for choice, n in results[code].seats.items():
             seats[choice] = seats.get(choice, 0) + n
     return seats, results
+
+
+def choice_names(contest: Contest) -> dict[str, str]:
+    """The contest's choices (parties, candidates) by code, named in the page's language."""
+    return {choice.code: choice.local_name for choice in contest.choices.all()}
 
 
 # --- 4. forensics -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from pollwatch.elections.models import Contest, PollingStation
 from pollwatch.missions.models import Assignment, Mission, Observer
 from pollwatch.results import services as results
+from pollwatch.results.reasons import FIGURE_LABELS
 from pollwatch.submissions.models import Incident, ObservedProtocol, StationRecord, Submission
 
 FIGURES = ("registered", "received", "issued", "cancelled", "ballots", "valid", "invalid")
@@ -63,7 +64,8 @@ def _compare(contest: Contest, official: dict[str, Any] | None, observed: list[O
         values = [p.figures.get(name) for p in observed]
         value = (official or {}).get("figures", {}).get(name)
         if value is not None or any(v is not None for v in values):
-            lines.append(ProtocolLine(name, name.replace("_", " "), value, values))
+            label = str(FIGURE_LABELS.get(name, name.replace("_", " ")))
+            lines.append(ProtocolLine(name, label, value, values))
     for code, label in choices:
         values = [p.votes.get(code) for p in observed]
         value = (official or {}).get("votes", {}).get(code)
