@@ -57,3 +57,11 @@ def answer_label_filter(value, labels):
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     return answer_words(value, labels or {})
+
+
+@register.filter(name="flag_label")
+def flag_label_filter(code):
+    """A submission flag's code as its label in the page's language."""
+    from pollwatch.submissions.reasons import flag_label
+
+    return flag_label(str(code or ""))

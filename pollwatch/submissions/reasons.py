@@ -88,3 +88,22 @@ def _text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return number(value)
     return value
+
+
+#: What a submission is flagged for (its ``flags``' codes), as a person reads it.
+FLAG_LABELS: dict[str, Any] = {
+    "not_assigned": _("not the team's station"),
+    "late": _("late"),
+    "incomplete": _("incomplete"),
+    "not_saved": _("answers not saved"),
+    "protocol_does_not_reconcile": _("protocol does not reconcile"),
+}
+
+
+def flag_label(code: str, language: str | None = None) -> str:
+    """A flag's label in ``language`` (None: the page's); the code itself when it has none."""
+    label = FLAG_LABELS.get(code)
+    if label is None:
+        return code.replace("_", " ")
+    with translation.override(language or translation.get_language() or "en"):
+        return str(label)
