@@ -138,6 +138,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "pollwatch.accounts.context_processors.roles",
             ],
+            #: Numbers, shares and times in the page's language, in every template.
+            "builtins": ["pollwatch.formats.filters"],
         },
     },
 ]

@@ -51,6 +51,10 @@ class InboundReport(models.Model):
     received_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     reason = models.TextField(blank=True, help_text=_("Why it is in quarantine or was refused"))
+    #: The reason as a code with its values (pollwatch.submissions.reasons), so that it reads in
+    #: each person's language; empty for older rows and reasons that are only text.
+    reason_code = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
@@ -83,6 +87,16 @@ class InboundReport(models.Model):
         if self.raw is not None:
             return bytes(self.raw)
         return self.payload.encode("utf-8")
+
+    def reason_in(self, language: str | None = None) -> str:
+        """Why it is in quarantine or was refused, in ``language`` (None: the page's)."""
+        from pollwatch.submissions.reasons import render
+
+        return render(self.reason_code, self.reason_params, language, self.reason)
+
+    @property
+    def local_reason(self) -> str:
+        return self.reason_in()
 
     @property
     def is_quarantined(self) -> bool:

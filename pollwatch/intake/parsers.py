@@ -20,6 +20,7 @@ from pollwatch.missions.models import Mission, Observer
 from pollwatch.submissions import catalog
 from pollwatch.submissions.errors import Rejected
 from pollwatch.submissions.models import Channel, Submission
+from pollwatch.submissions.reasons import reason
 from pollwatch.submissions.services import Draft
 
 from .models import InboundReport
@@ -29,7 +30,7 @@ from .sms.grammar import normalise_station
 
 def _mission(report: InboundReport) -> Mission:
     if report.mission_id is None:
-        raise Rejected("unknown_sender", "the report's mission is not known")
+        raise Rejected("unknown_sender", reason("no_mission"))
     return report.mission
 
 
@@ -40,7 +41,7 @@ def _observer(report: InboundReport) -> Observer | None:
 def find_form(mission: Mission, code: str) -> Form:
     form = catalog.form_by_code(mission.pk, code) or catalog.form_by_keyword(mission.pk, code)
     if form is None:
-        raise Rejected("unknown_form", f"the mission has no form {code!r}",
+        raise Rejected("unknown_form", reason("no_form", form=repr(code)),
                        [{"question": "form", "code": "", "kind": "unknown",
                          "message": f"form: no form {code!r}"}])
     return form
@@ -54,11 +55,11 @@ def find_version(form: Form, number: Any = None) -> FormVersion:
         except (TypeError, ValueError):
             version = None
         if version is None:
-            raise Rejected("unknown_form", f"the form {form.code} has no version {number!r}")
+            raise Rejected("unknown_form", reason("no_version", form=form.code, version=repr(number)))
     else:
         version = catalog.current_version(form)
         if version is None:
-            raise Rejected("unknown_form", f"the form {form.code} is not published yet")
+            raise Rejected("unknown_form", reason("not_published", form=form.code))
     return version
 
 
@@ -68,7 +69,7 @@ def find_station(mission: Mission, code: Any) -> PollingStation | None:
     text = normalise_station(str(code))
     station = catalog.station_by_code(mission.election_id, text)
     if station is None:
-        raise Rejected("unknown_station", f"there is no polling station {text} in this election",
+        raise Rejected("unknown_station", reason("no_station", station=text),
                        [{"question": "station", "code": "", "kind": "station",
                          "message": f"station: no polling station {text}"}])
     return station
@@ -92,9 +93,9 @@ def find_correction_target(mission: Mission, *, pk: Any = None, key: str = "",
         query = query.filter(observer=observer)
     target = query.filter(pk=pk).first() if pk else query.filter(key=key).order_by("id").first()
     if target is None:
-        raise Rejected("bad_correction", f"there is no submission {pk or key} to correct")
+        raise Rejected("bad_correction", reason("no_correction_target", target=str(pk or key)))
     if observer is not None and target.observer_id != observer.pk:
-        raise Rejected("not_allowed", "observers may only correct their own reports")
+        raise Rejected("not_allowed", reason("not_own_report"))
     return target
 
 
@@ -135,13 +136,13 @@ def read_json(report: InboundReport) -> Draft:
     try:
         data = json.loads(report.payload)
     except ValueError as exc:
-        raise Rejected("bad_payload", f"the body is not JSON: {exc}")
+        raise Rejected("bad_payload", reason("not_json", detail=str(exc)))
     if not isinstance(data, dict):
-        raise Rejected("bad_payload", "the body must be a JSON object")
+        raise Rejected("bad_payload", reason("not_object"))
     _refuse_unstorable(data)
     answers = data.get("answers")
     if not isinstance(answers, dict):
-        raise Rejected("bad_payload", "answers must be an object of question name to value")
+        raise Rejected("bad_payload", reason("answers_not_object"))
     mission = _mission(report)
     observer = _observer(report)
     meta = report.meta or {}
@@ -173,8 +174,7 @@ def read_sms(report: InboundReport) -> Draft:
 
     observer = _observer(report)
     if observer is None:
-        raise Rejected("unknown_sender", f"{report.sender or 'the sender'} is not on the roster of "
-                       "observers; add the number to an observer, then re-process")
+        raise Rejected("unknown_sender", reason("unknown_sender", sender=report.sender or "the sender"))
     mission = observer.mission
     parsed = parse_message(report.payload, sms_schemas(mission.pk))
     if parsed.problems:
@@ -227,16 +227,16 @@ def read_openrosa(report: InboundReport) -> Draft:
     # Bytes that were not their encoding are shown with U+FFFD: never accept that text as
     # received; a coordinator's edited text (a later attempt) is read as it is.
     if (report.meta or {}).get("unreadable") and report.attempts <= 1:
-        raise Rejected("bad_payload", f"the submission is not readable XML: {report.meta['unreadable']}")
+        raise Rejected("bad_payload", reason("bad_xml", detail=str(report.meta["unreadable"])))
     try:
         root = parse_instance(report.payload)
     except (ValueError, ParseError) as exc:
-        raise Rejected("bad_payload", f"the submission is not readable XML: {exc}")
+        raise Rejected("bad_payload", reason("bad_xml", detail=str(exc)))
     meta = instance_meta(root)
     mission = _mission(report)
     form = form_for_xform_id(mission.pk, mission.code, meta["form_id"])
     if form is None:
-        raise Rejected("unknown_form", f"the mission has no form {meta['form_id']!r}")
+        raise Rejected("unknown_form", reason("no_form", form=repr(meta["form_id"])))
     version = find_version(form, meta["version"] or None)
     answers = _instance_answers(root, schema_for(version))
     observer = _observer(report)

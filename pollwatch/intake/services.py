@@ -43,7 +43,7 @@ from django.utils import timezone
 from pollwatch.accounts import access, audit
 from pollwatch.accounts.models import AuditEntry, User
 from pollwatch.missions.models import Observer
-from pollwatch.submissions import rows
+from pollwatch.submissions import reasons, rows
 from pollwatch.submissions import services as submission_services
 from pollwatch.submissions.errors import Rejected
 from pollwatch.submissions.models import Channel, Submission
@@ -114,6 +114,7 @@ def _make_storable(report: InboundReport) -> None:
         value = getattr(report, name) or ""
         setattr(report, name, storable(value))
     report.meta = storable_json(report.meta or {})
+    report.reason_params = storable_json(report.reason_params or {})
     report.errors = storable_json(report.errors or [])
 
 
@@ -183,6 +184,7 @@ def _parse(report: InboundReport) -> Any:
 def _quarantine(report: InboundReport, exc: Rejected) -> None:
     report.status = Status.QUARANTINED
     report.reason = exc.reason[:2000]
+    report.reason_code, report.reason_params = exc.reason_code, exc.reason_params
     report.errors = exc.errors
     report.meta = {**(report.meta or {}), "rejection": exc.code}
     if exc.context:
@@ -191,7 +193,8 @@ def _quarantine(report: InboundReport, exc: Rejected) -> None:
 
 def _internal_error(report: InboundReport, exc: Exception) -> None:
     log.exception("intake: processing %s report %s failed", report.channel, report.key or "(no key)")
-    _quarantine(report, Rejected("internal", f"processing failed: {type(exc).__name__}: {exc}"))
+    why = reasons.reason("internal", detail=f"{type(exc).__name__}: {exc}")
+    _quarantine(report, Rejected("internal", why))
 
 
 def receive(report: InboundReport, raw: bytes | None = None) -> Received:
@@ -280,8 +283,8 @@ def _answer_repeated_key(report: InboundReport) -> Received:
         return Received.of(existing, replayed=True)
     report.status = Status.REFUSED
     # Only the key the sender sent: nothing of the stored report (its id, sender or content).
-    report.reason = (f"The key {report.key} was already used for other content; a retry must "
-                     "resend exactly the same report, a new report needs a new key.")
+    why = reasons.reason("key_reused", key=report.key)
+    report.reason, report.reason_code, report.reason_params = why.text, why.code, why.params
     report.errors = []
     report.meta = {**(report.meta or {}), "rejection": "key_reused",
                    "original": existing.pk if existing else None}
@@ -317,6 +320,7 @@ def reprocess_report(report: InboundReport, payload: str, actor: audit.Actor, *,
             with transaction.atomic():
                 submission = submission_services.record_submission(prepared, report)
             report.status, report.reason, report.errors = Status.PROCESSED, "", []
+            report.reason_code, report.reason_params = "", {}
         except Rejected as exc:
             _quarantine(report, exc)
         _make_storable(report)
@@ -340,10 +344,18 @@ def discard_report(report: InboundReport, reason: str, actor: audit.Actor) -> In
             raise ValueError(f"report #{report.pk} is {report.get_status_display().lower()}, "
                              "not in quarantine")
         report.status = Status.DISCARDED
-        report.reason = f"{reason} (was: {report.reason})" if report.reason else reason
+        if report.reason:
+            report.reason_params = {"note": reason, "was": report.reason, "was_code": report.reason_code,
+                                    "was_params": report.reason_params or {}}
+            report.reason_code = "discarded"
+            report.reason = f"{reason} (was: {report.reason})"
+        else:
+            report.reason, report.reason_code, report.reason_params = reason, "", {}
         report.handled_by = actor if isinstance(actor, User) else None
         report.handled_at = timezone.now()
-        report.save(update_fields=["status", "reason", "handled_by", "handled_at"])
+        report.reason_params = storable_json(report.reason_params)
+        report.save(update_fields=["status", "reason", "reason_code", "reason_params", "handled_by",
+                                   "handled_at"])
         audit.record(actor, AuditEntry.Action.ACTION, report, mission=report.mission,
                      object_repr=f"discarded {report}",
                      changes={"status": [Status.QUARANTINED, Status.DISCARDED], "reason": [None, reason]})

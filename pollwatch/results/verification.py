@@ -219,7 +219,7 @@ class QuickCountCheck:
         by code, when the caller lists several scopes of the contest."""
         if self.result is None:
             return []
-        names = {**(names if names is not None else dict(contest.choices.values_list("code", "name"))),
+        names = {**(names if names is not None else choice_names(contest)),
                  "turnout": gettext("Turnout"), "invalid": gettext("Invalid ballots")}
         out = []
         for label in (*self.result.choices, "turnout", "invalid"):
@@ -376,7 +376,7 @@ class SeatCheck:
         for choice in self.contest.choices.order_by("district__code", "ballot_number", "code"):
             votes = self.votes.get(choice.code, 0)
             seats = None if choice.is_against_all else self.seats.get(choice.code, 0)
-            out.append({"choice": choice.code, "name": choice.name, "votes": votes,
+            out.append({"choice": choice.code, "name": choice.local_name, "votes": votes,
                         "share": votes / base if base else None,
                         "qualified": choice.code in qualified if qualified else None,
                         "seats": seats, "announced": announced.get(choice.code),
@@ -447,6 +447,11 @@ def _district_seats(contest: Contest, rows: list[dict[str, Any]], notes: list[st
     return seats, results
 
 
+def choice_names(contest: Contest) -> dict[str, str]:
+    """The contest's choices (parties, candidates) by code, named in the page's language."""
+    return {choice.code: choice.local_name for choice in contest.choices.all()}
+
+
 # --- 4. forensics -------------------------------------------------------------------------
 
 @dataclass
@@ -460,6 +465,8 @@ class FlaggedStation:
     negative: int
     incidents: int
     observed_differs: bool | None  # None: no observed protocol
+    #: The reasons as codes with their values (pollwatch.results.reasons writes them per language).
+    reason_codes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass
@@ -501,7 +508,8 @@ def forensics_check(mission: Mission, contest: Contest, *, batch: ResultBatch | 
         seen = observed.get(station.pk, {})
         flagged.append(FlaggedStation(station, outlier.score, outlier.turnout, outlier.leader_share,
                                       outlier.reasons, seen.get("reports", 0), seen.get("negative", 0),
-                                      seen.get("incidents", 0), seen.get("differs")))
+                                      seen.get("incidents", 0), seen.get("differs"),
+                                      tuple(getattr(outlier, "reason_codes", ()))))
     return ForensicsCheck(report, flagged, "; ".join(report.notes))
 
 

@@ -25,6 +25,7 @@ from pollwatch.elections.tabular import ImportRejected
 from . import nist, services, verification
 from .forms import AnnounceForm, ImportForm, MappingForm
 from .models import FIGURES, ResultBatch
+from .reasons import change_kinds, line_labels
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
@@ -114,7 +115,8 @@ def batch_detail(request, mission, batch):
                     key=lambda item: order.get(item[0], len(order)))
     return render(request, "results/batch.html", _context(
         request, mission, batch=batch, previous=previous, comparison=comparison, totals=totals,
-        changes=comparison.changes[:500] if comparison else []))
+        changes=comparison.changes[:500] if comparison else [], labels=line_labels(batch.contest),
+        kinds=change_kinds()))
 
 
 def _batch_rows_csv(batch: ResultBatch) -> HttpResponse:
@@ -156,7 +158,7 @@ def discrepancies(request, mission, contest):
                             ["station", "region", "votes_at_stake", "line", "official", "observed",
                              "difference", "observers", "observed_reconciles"],
                             _discrepancy_rows(report))
-    labels = {f"votes:{code}": name for code, name in contest.choices.values_list("code", "name")}
+    labels = line_labels(contest)
     return render(request, "results/discrepancies.html", _context(
         request, mission, contest=contest, report=report, rows=report.discrepancies[:500], labels=labels))
 

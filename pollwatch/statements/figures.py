@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pollwatch.formats import numbers
 from pollwatch.missions.models import Mission
 from pollwatch.submissions import aggregates
 
@@ -234,13 +235,13 @@ def compute_figures(mission: Mission, refs: dict[str, FigureRef]) -> dict[str, F
 
 # --- wording ------------------------------------------------------------------------------
 
-def _percent(share: float | None) -> str:
+def _percent(share: float | None, language: str = "en") -> str:
+    """The share's per cent figure without its sign, whole (one decimal below 1 %, so that a
+    small share never reads as 0), in the language's digits (pollwatch.formats.numbers)."""
     if share is None:
         return "–"
     percent = 100 * share
-    if 0 < percent < 1:
-        return f"{percent:.1f}"
-    return f"{percent:.0f}"
+    return numbers.number(percent, language, 1 if 0 < percent < 1 else 0)
 
 
 def _ru_observations(n: int) -> str:
@@ -250,25 +251,26 @@ def _ru_observations(n: int) -> str:
 
 def share_words(share: float | None, base: int, language: str) -> str:
     """"4 per cent of 512 observations", in the statement's language."""
-    pct = _percent(share)
+    pct = _percent(share, language)
+    count = numbers.number(base, language)
     if language == "ru":
-        return f"{pct} % из {base} {_ru_observations(base)}"
+        return f"{pct}{numbers.NBSP}% из {count} {_ru_observations(base)}"
     if language == "kk":
-        return f"{base} байқаудың {pct} пайызы"
+        return f"{count} байқаудың {pct} пайызы"
     noun = "observation" if base == 1 else "observations"
-    return f"{pct} per cent of {base} {noun}"
+    return f"{pct} per cent of {count} {noun}"
 
 
 def figure_words(value: FigureValue, show: str, language: str) -> str:
     if value.kind != "share":
-        return str(value.count)
+        return numbers.number(value.count, language)
     if show == "percent":
-        return {"ru": f"{_percent(value.share)} %", "kk": f"{_percent(value.share)} пайыз"}.get(
-            language, f"{_percent(value.share)} per cent")
+        pct = _percent(value.share, language)
+        return {"ru": f"{pct}{numbers.NBSP}%", "kk": f"{pct} пайыз"}.get(language, f"{pct} per cent")
     if show == "count":
-        return str(value.count)
+        return numbers.number(value.count, language)
     if show == "base":
-        return str(value.base)
+        return numbers.number(value.base, language)
     return share_words(value.share, value.base, language)
 
 

@@ -19,6 +19,7 @@ from pollwatch.accounts.access import (
     mission_view,
 )
 from pollwatch.files import serve_file
+from pollwatch.formats.numbers import language_of
 from pollwatch.missions.models import Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission
 
@@ -282,7 +283,7 @@ def statement_figure(request, mission, slug, key):
     rows = _figure_rows(ids, set(value.submission_ids), value.query, mission)
     return render(request, "statements/figure.html", {
         "mission": mission, "statement": statement, "value": value, "publication": publication,
-        "rows": rows, "public": False, "words": fig.figure_words(value, "full", "en"),
+        "rows": rows, "public": False, "words": fig.figure_words(value, "full", language_of()),
         "base_template": "results/base.html"})
 
 
@@ -368,4 +369,4 @@ def public_figure(request, mission, slug, key):
         raise Http404("No such figure in this statement")
     return render(request, "statements/figure.html", {
         "mission": mission, "statement": statement, "value": value, "publication": publication,
-        "rows": [], "public": True, "words": fig.figure_words(value, "full", "en")})
+        "rows": [], "public": True, "words": fig.figure_words(value, "full", language_of())})

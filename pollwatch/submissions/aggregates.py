@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from pollwatch.checklists.schema import STATION_QUESTION
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 #: Question types whose answers are counted as shares.
 COUNTED_TYPES = ("yes_no", "select_one", "select_multiple")
-YES_NO_VALUES = (("yes", "Yes"), ("no", "No"))
+YES_NO_VALUES = (("yes", gettext_noop("Yes")), ("no", gettext_noop("No")))
 
 
 class UnknownQuestion(LookupError):
@@ -244,42 +245,75 @@ def _counted_questions(form: Form) -> list[Any]:
     return list(found.values())
 
 
-def value_labels(question: Any) -> list[tuple[str, str]]:
+def label_in(label: Any, language: str | None = None, fallback: str = "") -> str:
+    """A label ``{"en": ..., "ru": ..., "kk": ...}`` (or plain text) in ``language`` (None:
+    English), else in English, else in any language it has, else ``fallback``."""
+    if isinstance(label, Mapping):
+        language = (language or "en").split("-")[0]
+        text = label.get(language) or label.get("en") or next(iter(label.values()), "")
+    else:
+        text = label
+    return str(text or fallback)
+
+
+def value_labels(question: Any, language: str | None = None) -> list[tuple[str, str]]:
+    """``(value, label)`` of each answer the question offers, the label in ``language``
+    (None: English, as exports and figure errors read)."""
     if question.type == "yes_no":
-        return list(YES_NO_VALUES)
-    labels = []
-    for choice in question.choices or []:
-        label = choice.get("label") or {}
-        if isinstance(label, Mapping):
-            text = label.get("en") or next(iter(label.values()), "")
-        else:
-            text = label
-        labels.append((str(choice.get("name")), str(text or choice.get("name"))))
-    return labels
+        if language is None:
+            return list(YES_NO_VALUES)
+        with translation.override(language):
+            return [(value, gettext(text)) for value, text in YES_NO_VALUES]
+    return [(str(choice.get("name")), label_in(choice.get("label"), language, str(choice.get("name"))))
+            for choice in question.choices or []]
 
 
-def findings_table(mission: Mission, form: Form | str) -> FindingsTable:
+def choice_label_map(choices: Iterable[Mapping[str, Any]] | None,
+                     language: str | None = None) -> dict[str, str]:
+    """``{value: label}`` of a question's choices in ``language``."""
+    return {str(c.get("name")): label_in(c.get("label"), language, str(c.get("name")))
+            for c in choices or [] if isinstance(c, Mapping)}
+
+
+def answer_words(value: Any, labels: Mapping[str, str]) -> Any:
+    """An answer as a person reads it: a choice's value as its label, a multiple selection as
+    its labels joined by commas; any other answer as it is."""
+    if not labels or isinstance(value, bool):
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    if isinstance(value, str):
+        return labels.get(value, value)
+    return value
+
+
+def findings_table(mission: Mission, form: Form | str, language: str | None = None) -> FindingsTable:
     """Every counted question of ``form`` (yes/no, select one, select multiple) with the
     shares of its answers overall, by region and by phase, over the mission's current,
     non-test submissions of the form. One query for the submissions, one for the questions.
+
+    With ``language``, questions, answers and regions are named in it (a page); without,
+    answers and regions keep the names exports have always had (English, as stored).
     """
     if isinstance(form, str):
         form = form_of(mission, form)
     questions = _counted_questions(form)
     rows = list(observations(mission, form.code).values_list(
-        "answers", "phase", "station__region__code", "station__region__name"))
-    regions = {code: name for _, _, code, name in rows if code}
+        "answers", "phase", "station__region__code", "station__region__name",
+        "station__region__translations"))
+    regions = {code: ((names or {}).get(language.split("-")[0]) if language else None) or name
+               for _, _, code, name, names in rows if code}
     result = []
     for question in questions:
         overall, by_region, by_phase = Tally(), {}, {}
-        for answers, phase, region, _ in rows:
+        for answers, phase, region, _name, _names in rows:
             value = (answers or {}).get(question.name)
             overall.add(value)
             by_region.setdefault(region or "", Tally()).add(value)
             by_phase.setdefault(phase or "", Tally()).add(value)
-        values = value_labels(question)
+        values = value_labels(question, language)
         known = {v for v, _ in values}
         values += [(v, v) for v in sorted(overall.counts) if v not in known]
-        result.append(QuestionShares(question.name, question.label_in(), question.type, values,
+        result.append(QuestionShares(question.name, question.label_in(language), question.type, values,
                                      overall, by_region, by_phase))
     return FindingsTable(form.code, form.local_name, len(rows), result, regions)

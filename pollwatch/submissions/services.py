@@ -33,6 +33,7 @@ from pollwatch.missions.models import Mission, Observer
 from . import catalog, rows
 from .errors import Rejected
 from .models import Channel, Evidence, Submission
+from .reasons import reason
 
 if TYPE_CHECKING:
     from pollwatch.intake.models import InboundReport
@@ -127,10 +128,10 @@ def prepare_submission(draft: Draft) -> Prepared:
     version = draft.version
     is_test = version.status == FormVersion.Status.DRAFT
     if not is_test and not _accepts(version):
-        raise Rejected("unknown_form", f"version {version.number} of the form {draft.form.code} "
-                       "was never published")
+        raise Rejected("unknown_form", reason("never_published", version=version.number,
+                                              form=draft.form.code))
     if draft.station is None and _station_form(version):
-        raise Rejected("unknown_station", "the report does not say which polling station it is for",
+        raise Rejected("unknown_station", reason("station_missing"),
                        [{"question": "station", "code": "", "kind": "required",
                          "message": "station: which polling station?"}])
     result = _validate(version, draft.answers, draft.station)
@@ -143,9 +144,9 @@ def prepare_submission(draft: Draft) -> Prepared:
               if not (draft.channel in PARTIAL_CHANNELS and e.kind == "required")]
     if errors:
         shown = "; ".join(e["message"] for e in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise Rejected("invalid_answers", f"{len(errors)} answer(s) not accepted: {shown}{more}",
-                       errors)
+        why = (reason("invalid_answers_more", count=len(errors), shown=shown, more=len(errors) - 5)
+               if len(errors) > 5 else reason("invalid_answers", count=len(errors), shown=shown))
+        raise Rejected("invalid_answers", why, errors)
     missing = [e for e in result.errors if e.kind == "required" and e.question not in prior]
     flags = _flags(draft, missing, result.warnings, result.not_saved)
     team_id = _team_for(draft)
@@ -243,9 +244,9 @@ def record_submission(prepared: Prepared, report: InboundReport | None = None) -
 def _supersede(old: Submission) -> Submission:
     if not Submission.objects.filter(pk=old.pk, is_current=True).update(is_current=False):
         newer = Submission.objects.filter(supersedes=old).values_list("pk", flat=True).first()
-        raise Rejected("bad_correction", f"submission {old.pk} was already corrected"
-                       + (f" by submission {newer}" if newer else "")
-                       + "; correct the newest revision", submission=old.pk)
+        why = (reason("already_corrected_by", submission=str(old.pk), newer=str(newer)) if newer
+               else reason("already_corrected", submission=str(old.pk)))
+        raise Rejected("bad_correction", why, submission=old.pk)
     old.is_current = False
     return old
 

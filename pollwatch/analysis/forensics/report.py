@@ -57,6 +57,9 @@ class Outlier:
     z_stuffing : float
         ``(z_turnout + z_leader) / sqrt(2 (1 + rho))``, large when both are high.
     reasons : tuple of str
+    reason_codes : tuple of (code, values)
+        The same reasons as codes with their values (see :data:`REASONS`), for pages that
+        write them in another language.
     """
 
     station: str
@@ -68,6 +71,7 @@ class Outlier:
     z_leader: float
     z_stuffing: float
     reasons: tuple[str, ...]
+    reason_codes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """``{"station", "region", "score", "turnout", "leader_share", "z_turnout",
@@ -82,7 +86,33 @@ class Outlier:
             "z_leader": finite_or_none(self.z_leader),
             "z_stuffing": finite_or_none(self.z_stuffing),
             "reasons": list(self.reasons),
+            "reason_codes": [[code, dict(values)] for code, values in self.reason_codes],
         }
+
+
+#: Each reason a station or a region is listed for, in English, by its code; the values are
+#: shares (0-1), counts, z-scores and p-values, and ``leader`` the leading choice.
+REASONS: dict[str, str] = {
+    "over_registered": "{ballots} ballots for {registered} registered voters",
+    "turnout_vs_region": "turnout {turnout:.1%} against {median:.1%} in the region (robust z {z:+.1f})",
+    "leader_vs_region": "{leader} {share:.1%} against {median:.1%} in the region (robust z {z:+.1f})",
+    "stuffing_pattern": ("turnout and {leader} both above the region (combined z {z:+.1f}): "
+                         "the pattern of ballot stuffing"),
+    "smear": "in the fingerprint's smear towards 100 % turnout and 100 % {leader}",
+    "whole_turnout": "turnout is a whole percentage ({turnout:.1%})",
+    "whole_leader": "{leader}'s share is a whole percentage ({share:.1%})",
+    "turnout_100": "turnout is 100 %",
+    "region_whole_percentages": ("{observed} stations at a whole percentage, {expected:.0f} expected "
+                                 "(excess {excess:+.0f}, p = {p:.1e})"),
+    "region_last_digits": "last digits not uniform (chi2 = {chi2:.1f}, p = {p:.1e})",
+    "region_outliers": "{outliers} outlier station(s) of {stations}",
+    "region_smear": "{count} station(s) in the fingerprint's smear",
+}
+
+
+def reason_text(code: str, values: dict[str, Any]) -> str:
+    """A reason's English words (:data:`REASONS`)."""
+    return REASONS[code].format(**values)
 
 
 def _group_median(values: FloatArray, groups: IntArray, count: int) -> FloatArray:
@@ -190,6 +220,8 @@ class RegionScreen:
         :math:`-\\log_{10}` of the smallest Bonferroni-adjusted p-value of the region's two
         tests (integer percentages, last digits); 0 when none is below 1.
     reasons : tuple of str
+    reason_codes : tuple of (code, values)
+        The same reasons as codes with their values (see :data:`REASONS`).
     """
 
     region: str
@@ -203,14 +235,16 @@ class RegionScreen:
     last_digit: LastDigitTest
     score: float
     reasons: tuple[str, ...]
+    reason_codes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"region", "score", "reasons", "stations", "registered", "turnout",
+        """``{"region", "score", "reasons", "reason_codes", "stations", "registered", "turnout",
         "leader_share", "outliers", "smear_stations", "integer_percentages", "last_digit"}``."""
         return {
             "region": self.region,
             "score": self.score,
             "reasons": list(self.reasons),
+            "reason_codes": [[code, dict(values)] for code, values in self.reason_codes],
             "stations": self.stations,
             "registered": self.registered,
             "turnout": finite_or_none(self.turnout),
@@ -479,36 +513,31 @@ def _stuffing_score(z_t: FloatArray, z_l: FloatArray) -> FloatArray:
     return np.asarray((z_t + z_l) / np.sqrt(2 * (1 + rho)))
 
 
-def _reasons(s: _Stations, i: int, threshold: float) -> list[str]:
-    """Why station `i` is listed, in words."""
-    leader, turnout, share = s.leader, s.turnout[i], s.share[i]
-    reasons = []
+def _reason_codes(s: _Stations, i: int, threshold: float) -> list[tuple[str, dict[str, Any]]]:
+    """Why station `i` is listed: codes of :data:`REASONS` with their values."""
+    leader, turnout, share = str(s.leader), float(s.turnout[i]), float(s.share[i])
+    reasons: list[tuple[str, dict[str, Any]]] = []
     if s.over[i]:
-        reasons.append(f"{s.results.ballots[i]} ballots for {s.registered[i]} registered voters")
+        reasons.append(("over_registered", {"ballots": int(s.results.ballots[i]),
+                                            "registered": int(s.registered[i])}))
     if abs(s.z_turnout[i]) > threshold:
-        reasons.append(
-            f"turnout {turnout:.1%} against {s.median_turnout[i]:.1%} in the region "
-            f"(robust z {s.z_turnout[i]:+.1f})"
-        )
+        reasons.append(("turnout_vs_region", {"turnout": turnout, "median": float(s.median_turnout[i]),
+                                              "z": float(s.z_turnout[i])}))
     if abs(s.z_leader[i]) > threshold:
-        reasons.append(
-            f"{leader} {share:.1%} against {s.median_leader[i]:.1%} in the region "
-            f"(robust z {s.z_leader[i]:+.1f})"
-        )
+        reasons.append(("leader_vs_region", {"leader": leader, "share": share,
+                                             "median": float(s.median_leader[i]), "z": float(s.z_leader[i])}))
     if s.z_stuffing[i] > threshold:
-        reasons.append(
-            f"turnout and {leader} both above the region (combined z {s.z_stuffing[i]:+.1f}): "
-            "the pattern of ballot stuffing"
-        )
+        reasons.append(("stuffing_pattern", {"leader": leader, "z": float(s.z_stuffing[i])}))
     if s.smear[i]:
-        reasons.append(f"in the fingerprint's smear towards 100 % turnout and 100 % {leader}")
+        reasons.append(("smear", {"leader": leader}))
     if s.integers is not None and s.integers.whole_turnout[i]:
-        reasons.append(f"turnout is a whole percentage ({turnout:.1%})")
+        reasons.append(("whole_turnout", {"turnout": turnout}))
     if s.integers is not None and s.integers.whole_leader[i]:
-        reasons.append(f"{leader}'s share is a whole percentage ({share:.1%})")
+        reasons.append(("whole_leader", {"leader": leader, "share": share}))
     if turnout == 1.0:
-        reasons.append("turnout is 100 %")
+        reasons.append(("turnout_100", {}))
     return reasons
+
 
 
 def _outliers(s: _Stations, rows: IntArray, threshold: float) -> tuple[Outlier, ...]:
@@ -525,9 +554,10 @@ def _outliers(s: _Stations, rows: IntArray, threshold: float) -> tuple[Outlier, 
             float(s.z_turnout[i]),
             float(s.z_leader[i]),
             float(s.z_stuffing[i]),
-            tuple(_reasons(s, i, threshold)),
+            tuple(reason_text(code, values) for code, values in codes),
+            tuple(codes),
         )
-        for i in rows.tolist()
+        for i, codes in ((i, _reason_codes(s, i, threshold)) for i in rows.tolist())
     )
 
 
@@ -550,18 +580,17 @@ def _regions(
         integer, digit = integer_tests[r], digit_tests[r]
         adjusted_integer = min(1.0, integer.p_value * tests)
         adjusted_digit = min(1.0, digit.p_value * tests) if np.isfinite(digit.p_value) else 1.0
-        reasons = []
+        codes: list[tuple[str, dict[str, Any]]] = []
         if adjusted_integer < alpha:
-            reasons.append(
-                f"{integer.observed} stations at a whole percentage, {integer.expected:.0f} expected "
-                f"(excess {integer.excess:+.0f}, p = {integer.p_value:.1e})"
-            )
+            codes.append(("region_whole_percentages", {
+                "observed": int(integer.observed), "expected": float(integer.expected),
+                "excess": float(integer.excess), "p": float(integer.p_value)}))
         if adjusted_digit < alpha:
-            reasons.append(f"last digits not uniform (chi2 = {digit.chi2:.1f}, p = {digit.p_value:.1e})")
+            codes.append(("region_last_digits", {"chi2": float(digit.chi2), "p": float(digit.p_value)}))
         if outliers[r]:
-            reasons.append(f"{outliers[r]} outlier station(s) of {stations[r]}")
+            codes.append(("region_outliers", {"outliers": int(outliers[r]), "stations": int(stations[r])}))
         if smeared[r]:
-            reasons.append(f"{smeared[r]} station(s) in the fingerprint's smear")
+            codes.append(("region_smear", {"count": int(smeared[r])}))
         best = min(adjusted_integer, adjusted_digit)
         screens.append(
             RegionScreen(
@@ -575,7 +604,8 @@ def _regions(
                 integer=integer,
                 last_digit=digit,
                 score=float(-np.log10(max(best, 1e-300))) if best < 1 else 0.0,
-                reasons=tuple(reasons),
+                reasons=tuple(reason_text(code, values) for code, values in codes),
+                reason_codes=tuple(codes),
             )
         )
     screens.sort(key=lambda x: (-x.score, -x.outliers / max(x.stations, 1), x.region))

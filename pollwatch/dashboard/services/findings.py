@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
 from django.db.models.fields.json import KT
+from django.utils import translation
 
 from pollwatch.checklists.models import Form
 from pollwatch.elections.models import PollingStation
@@ -44,7 +45,8 @@ def finding_forms(mission: Mission) -> list[Form]:
 
 
 def form_findings(mission: Mission, form: Form) -> FindingsTable:
-    return findings_table(mission, form)
+    """The form's findings, its questions, answers and regions named in the page's language."""
+    return findings_table(mission, form, translation.get_language() or "en")
 
 
 @dataclass
@@ -126,6 +128,20 @@ def findings_export(mission: Mission, tables: list[FindingsTable]) -> Table:
                 yield [row[f] for f in ROW_FIELDS], point
 
     return Table(f"{mission.code}-findings", list(ROW_FIELDS), rows())
+
+
+def drill_labels(form: Form, question: str) -> tuple[str, dict[str, str]]:
+    """The question's label and its answers' labels in the page's language, for the page
+    listing the submissions behind a figure (the code itself when the form has no such
+    question)."""
+    from pollwatch.submissions.aggregates import UnknownQuestion, value_labels
+
+    language = translation.get_language() or "en"
+    try:
+        found = question_of(form, question)
+    except UnknownQuestion:
+        return question, {}
+    return found.label_in(language), dict(value_labels(found, language))
 
 
 def share_link_params(question: str, value: str, scope: str = "", scope_value: str = "") -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pollwatch.analysis import BENFORD_SECOND_DIGIT
 from pollwatch.elections.models import Area, Contest
 from pollwatch.missions.models import Mission
 from pollwatch.results.computed import Computed, cached_forensics
+from pollwatch.results.reasons import forensics_reasons
 from pollwatch.results.verification import FlaggedStation, ForensicsCheck
 
 from .states import local_name
@@ -71,12 +72,18 @@ def _build(mission: Mission, contest: Contest, check: ForensicsCheck) -> Forensi
     report = check.report.to_dict(limit=0)
     names = {a.code: local_name(a.name, a.translations)
              for a in Area.objects.filter(election_id=mission.election_id, depth=1)}
-    regions = [{**r, "name": names.get(r["region"], r["region"])} for r in report["regions"]]
     leader = report["leader"]
-    leader_name = dict(contest.choices.values_list("code", "name")).get(leader, leader)
+    leader_name = {c.code: c.local_name for c in contest.choices.all()}.get(leader, leader)
+    # The reasons in the page's language, the leading choice by its name.
+    regions = [{**r, "name": names.get(r["region"], r["region"]),
+                "reasons": list(forensics_reasons(r.get("reason_codes"), r["reasons"], leader=leader_name))}
+               for r in report["regions"]]
+    flagged = [dataclasses.replace(f, reasons=forensics_reasons(getattr(f, "reason_codes", ()), f.reasons,
+                                                                leader=leader_name))
+               for f in check.flagged]
     return ForensicsView(check.note, report["stations"], leader_name, report["integer_percentages"],
                          report["last_digit"], report["second_digit"], report["fingerprint"],
-                         report["histograms"], regions, check.flagged, report["outliers_total"],
+                         report["histograms"], regions, flagged, report["outliers_total"],
                          report["alpha"], report["notes"])
 
 

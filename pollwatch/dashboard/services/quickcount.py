@@ -24,6 +24,7 @@ from pollwatch.missions.models import Assignment, Mission, Phase
 from pollwatch.results import computed as kept
 from pollwatch.results.computed import Computed
 from pollwatch.results.observed import observed_protocols
+from pollwatch.results.verification import choice_names
 
 from .states import local_name
 
@@ -62,7 +63,7 @@ def estimates(mission: Mission, contest: Contest) -> Estimates:
     version = kept.quick_count_version(mission, contest)
     return Estimates(contest, kept.cached_quick_count(mission, contest, version=version),
                      kept.cached_quick_count_by_region(mission, contest, version=version).value,
-                     dict(contest.choices.values_list("code", "name")))
+                     choice_names(contest))
 
 
 @dataclass

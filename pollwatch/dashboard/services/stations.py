@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from pollwatch.elections.models import Contest, PollingStation
 from pollwatch.missions.models import Assignment, Mission, Observer
 from pollwatch.results import services as results
+from pollwatch.results.reasons import FIGURE_LABELS
 from pollwatch.submissions.models import Incident, ObservedProtocol, StationRecord, Submission
 
 FIGURES = ("registered", "received", "issued", "cancelled", "ballots", "valid", "invalid")
@@ -63,7 +64,8 @@ def _compare(contest: Contest, official: dict[str, Any] | None, observed: list[O
         values = [p.figures.get(name) for p in observed]
         value = (official or {}).get("figures", {}).get(name)
         if value is not None or any(v is not None for v in values):
-            lines.append(ProtocolLine(name, name.replace("_", " "), value, values))
+            label = str(FIGURE_LABELS.get(name, name.replace("_", " ")))
+            lines.append(ProtocolLine(name, label, value, values))
     for code, label in choices:
         values = [p.votes.get(code) for p in observed]
         value = (official or {}).get("votes", {}).get(code)
@@ -114,23 +116,46 @@ def station_by_code(mission: Mission, code: str) -> PollingStation | None:
             .select_related("area", "region", "election").first())
 
 
-def question_labels(submissions: list[Submission]) -> dict[int, dict[str, str]]:
-    """Per form version, each question's label in the current language (one query)."""
+class QuestionLabel(str):
+    """A question's label in the page's language, with its choices' labels (``choices``:
+    ``{value: label}``) so that an answer reads as its label, never as its code."""
+
+    choices: dict[str, str]
+
+    def __new__(cls, text: str, choices: dict[str, str] | None = None) -> QuestionLabel:
+        label = super().__new__(cls, text)
+        label.choices = choices or {}
+        return label
+
+
+def question_labels(submissions: list[Submission]) -> dict[int, dict[str, QuestionLabel]]:
+    """Per form version, each question's label and its choices' labels in the current
+    language (one query)."""
     from django.utils import translation
 
     from pollwatch.checklists.models import Question
+    from pollwatch.submissions.aggregates import choice_label_map, label_in
 
     language = (translation.get_language() or "en").split("-")[0]
-    labels: dict[int, dict[str, str]] = {}
+    labels: dict[int, dict[str, QuestionLabel]] = {}
     versions = {s.form_version_id for s in submissions}
-    for version_id, name, label in (Question.objects.filter(version_id__in=versions)
-                                    .values_list("version_id", "name", "label")):
-        label = label or {}
-        labels.setdefault(version_id, {})[name] = label.get(language) or label.get("en") or name
+    for version_id, name, label, choices in (Question.objects.filter(version_id__in=versions)
+                                             .values_list("version_id", "name", "label", "choices")):
+        labels.setdefault(version_id, {})[name] = QuestionLabel(
+            label_in(label or {}, language, name), choice_label_map(choices, language))
     return labels
 
 
-def answer_rows(submission: Submission, labels: dict[int, dict[str, str]]) -> list[tuple[str, str, Any]]:
-    """(name, label, value) of a submission's answers, in the order they were given."""
+def answer_rows(submission: Submission,
+                labels: dict[int, dict[str, QuestionLabel]]) -> list[tuple[str, str, Any]]:
+    """(name, label, value) of a submission's answers, in the order they were given; a
+    choice's value reads as its label in the page's language."""
+    from pollwatch.submissions.aggregates import answer_words
+
     names = labels.get(submission.form_version_id, {})
-    return [(name, names.get(name, name), value) for name, value in (submission.answers or {}).items()]
+    rows = []
+    for name, value in (submission.answers or {}).items():
+        label = names.get(name)
+        rows.append((name, label if label is not None else name,
+                     answer_words(value, label.choices) if label is not None else value))
+    return rows

@@ -9,6 +9,8 @@ from django import template
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from pollwatch.formats import numbers
+
 from ..services import states
 
 register = template.Library()
@@ -58,9 +60,8 @@ def local_datetime(moment: dt.datetime | None, zone: str | None) -> str:
 
 @register.filter
 def percent(share: float | None, digits: int = 0) -> str:
-    if share is None:
-        return "–"
-    return f"{100 * share:.{int(digits)}f} %"
+    """A share as a percentage in the page's language (pollwatch.formats.numbers)."""
+    return numbers.percent(share, None, int(digits))
 
 
 @register.filter
@@ -151,4 +152,4 @@ def share_cell(cell, base_url: str) -> str:
         return mark_safe('<span class="muted">–</span>')  # noqa: S308 - a constant
     return format_html('<a class="share-cell" href="{}?{}"><span>{}</span> '
                        '<span class="small muted">({}/{})</span></a>', base_url, urlencode(cell.params),
-                       percent(cell.share), cell.count, cell.base)
+                       percent(cell.share), numbers.number(cell.count), numbers.number(cell.base))

@@ -67,3 +67,34 @@ def test_findings_export_has_every_figure(world, forms, login):
     assert lines[0] == "form,question,label,answer,answer_label,scope,scope_value,count,base,share"
     assert any(line.startswith("opening,boxes_sealed,") and line.endswith(",no,No,overall,,1,2,0.5")
                for line in lines)
+
+
+def test_answers_and_regions_read_in_the_page_language(world, forms, login):
+    from django.conf import settings
+
+    world.west.translations = {"ru": "Западно-Казахстанская область"}
+    world.west.save()
+    client = login(world.anna)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get(reverse("dashboard:findings", args=["alpha"]) + "?form=opening")
+    assessment = next(q for q in page.context["questions"] if q.name == "assessment")
+    assert [row["label"] for row in assessment.rows][:2] == ["Очень хорошо", "Хорошо"]
+    sealed = next(q for q in page.context["questions"] if q.name == "boxes_sealed")
+    assert [row["label"] for row in sealed.rows] == ["Да", "Нет"]
+    assert {code: name for code, name, _base in sealed.regions}["27"] == "Западно-Казахстанская область"
+    html = page.content.decode()
+    assert "Очень хорошо" in html and "very_good</th>" not in html
+
+    drill = client.get(reverse("dashboard:findings_drill", args=["alpha", "opening"])
+                       + "?question=assessment&answer=bad,very_bad").content.decode()
+    assert "Плохо, Очень плохо" in drill
+    assert "<td>Плохо</td>" in drill  # the submission's answer, not its code
+
+
+def test_the_station_page_shows_answers_by_their_labels(world, forms, login):
+    from django.conf import settings
+
+    client = login(world.anna)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    html = client.get(reverse("dashboard:station", args=["alpha", world.station_west.pk])).content.decode()
+    assert "Нашар" in html and ">bad<" not in html

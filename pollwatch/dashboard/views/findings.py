@@ -67,6 +67,9 @@ def findings_drill(request, mission, form_code: str):
     except (UnknownQuestion, ValueError) as exc:
         raise Http404(str(exc))
     page = Paginator(submissions, 100).get_page(request.GET.get("page"))
+    question_label, answer_labels = service.drill_labels(form, question)
     return render(request, "dashboard/findings_drill.html", {
+        "question_label": question_label, "answer_labels": answer_labels,
+        "phase_label": dict(Phase.choices).get(phase, phase),
         "mission": mission, "form": form, "question": question, "answer": answer, "region": region,
         "phase": phase, "result": result, "page": page})

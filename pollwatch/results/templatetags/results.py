@@ -1,5 +1,7 @@
 from django import template
 
+from pollwatch.formats import numbers
+
 register = template.Library()
 
 
@@ -10,8 +12,15 @@ def lookup(mapping, key):
 
 
 @register.filter
+def equation_failure(failure):
+    """A failed control equation, named in the page's language, with its difference."""
+    from pollwatch.results.reasons import equation_failure as words
+
+    return words(failure)
+
+
+@register.filter
 def percent(value, places=1):
-    """A share (0-1) as a percentage, ``48.8 %``; a dash when there is none."""
-    if value is None or value == "":
-        return "–"
-    return f"{100 * float(value):.{int(places)}f} %"
+    """A share (0-1) as a percentage in the page's language, ``48.8 %`` / ``48,8 %``; a dash
+    when there is none (pollwatch.formats.numbers)."""
+    return numbers.percent(value, None, int(places))

@@ -61,7 +61,7 @@ def test_the_batch_page_lists_the_changed_stations(world, login):
     batch = ResultBatch.objects.get(number=2)
     client = login(world.anna)
     page = client.get(f"/m/alpha/results/batches/{batch.pk}/").content.decode()
-    assert "27001" in page and "votes:amanat: 300 → 380 (+80)" in page
+    assert "27001" in page and "AMANAT: 300 → 380 (+80)" in page
     changes = client.get(f"/m/alpha/results/batches/{batch.pk}/?format=csv").content.decode().splitlines()
     assert changes[1:] == ["27001,changed,votes:amanat,300,380,80,160", "27001,changed,votes:auyl,200,120,-80,160"]
 

@@ -57,10 +57,14 @@ def test_errors_and_refs_are_collected_from_all_texts():
 @pytest.mark.parametrize("share, base, language, words", [
     (0.04, 512, "en", "4 per cent of 512 observations"),
     (0.004, 1, "en", "0.4 per cent of 1 observation"),
-    (0.04, 512, "ru", "4 % из 512 наблюдений"),
-    (0.5, 21, "ru", "50 % из 21 наблюдения"),
-    (0.5, 11, "ru", "50 % из 11 наблюдений"),
+    (0.04, 512, "ru", "4\u00a0% из 512 наблюдений"),
+    (0.5, 21, "ru", "50\u00a0% из 21 наблюдения"),
+    (0.5, 11, "ru", "50\u00a0% из 11 наблюдений"),
+    (0.523, 10223, "ru", "52\u00a0% из 10\u00a0223 наблюдений"),
+    (0.004, 1, "ru", "0,4\u00a0% из 1 наблюдения"),
     (0.04, 512, "kk", "512 байқаудың 4 пайызы"),
+    (0.004, 10223, "kk", "10\u00a0223 байқаудың 0,4 пайызы"),
+    (0.523, 10223, "en", "52 per cent of 10,223 observations"),
     (None, 0, "en", "– per cent of 0 observations"),
 ])
 def test_share_words_in_each_language(share, base, language, words):

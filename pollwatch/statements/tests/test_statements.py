@@ -54,7 +54,7 @@ def test_a_new_statement_has_the_template_sections_in_the_missions_languages(wor
     assert NEGATIVE_VOTING in statement.texts["en"]["sections"]["voting"]
     assert "1 per cent" not in _voting_html(statement)
     assert "25 per cent of 4 observations" in _voting_html(statement)
-    assert "25 % из 4 наблюдений" in _voting_html(statement, "ru")
+    assert "25\u00a0% из 4 наблюдений" in _voting_html(statement, "ru")
 
 
 def test_a_figure_follows_a_correction_before_publication_and_not_after(world):

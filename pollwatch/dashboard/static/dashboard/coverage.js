@@ -83,7 +83,7 @@
 
   function percent(share) {
     return (share * 100).toLocaleString(document.documentElement.lang || undefined,
-      { maximumFractionDigits: 1 }) + " %";
+      { maximumFractionDigits: 1 }) + "\u00a0%";
   }
 
   function start(element) {
