@@ -209,3 +209,49 @@ def listing_table(mission: Mission, query: QuerySet[Submission]) -> Table:
                    s.review_state], _point(station)
 
     return Table(f"{mission.code}-submissions", list(LISTING_HEADER), rows())
+
+
+@dataclass
+class AnswerRow:
+    """One answer as the submission's page shows it: the question's label in the page's
+    language and the answer in words (yes / no and choices by their labels)."""
+
+    name: str
+    label: str
+    text: str
+
+
+def _choice_label(choice: dict[str, Any], language: str) -> str:
+    label = choice.get("label") or {}
+    if isinstance(label, Mapping):
+        return str(label.get(language) or label.get("en") or next(iter(label.values()), "")
+                   or choice.get("name"))
+    return str(label or choice.get("name"))
+
+
+def _answer_text(question: Any, value: Any, language: str) -> str:
+    if question is None:
+        return str(_text(value))
+    if question.type == "yes_no" and value in (True, False, "yes", "no"):
+        return _("Yes") if value in (True, "yes") else _("No")
+    if question.type in ("select_one", "select_multiple") and question.choices:
+        labels = {str(c.get("name")): _choice_label(c, language) for c in question.choices}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in chosen)
+    return str(_text(value))
+
+
+def answer_rows(submission: Submission) -> list[AnswerRow]:
+    """The submission's answers in its form version's order (answers to questions the
+    version does not have come last, by name)."""
+    from django.utils import translation
+
+    from pollwatch.checklists.models import Question
+
+    language = (translation.get_language() or "en").split("-")[0]
+    questions = {q.name: q for q in Question.objects.filter(version_id=submission.form_version_id)}
+    order = {name: q.position for name, q in questions.items()}
+    answers = submission.answers or {}
+    names = sorted(answers, key=lambda n: (n not in order, order.get(n, 0), n))
+    return [AnswerRow(name, questions[name].label_in(language) if name in questions else name,
+                      _answer_text(questions.get(name), answers[name], language)) for name in names]

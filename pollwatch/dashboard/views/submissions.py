@@ -80,6 +80,6 @@ def submission_page(request, mission, submission_id: int):
     newer = Submission.objects.filter(supersedes=submission).values_list("pk", flat=True).first()
     return render(request, "dashboard/submission.html", {
         "mission": mission, "s": submission, "history": review.review_history(submission),
-        "answers": sorted((submission.answers or {}).items()), "newer": newer,
+        "answers": listing.answer_rows(submission), "newer": newer,
         "evidence": list(submission.evidence.all()), "states": ReviewState.choices,
         "zone": submission.station.timezone if submission.station_id else mission.election.default_timezone})
