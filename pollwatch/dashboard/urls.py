@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import analysis, coverage, findings, incidents, messages, overdue, overview, people, stations
+from .views import (
+    analysis,
+    coverage,
+    findings,
+    incidents,
+    messages,
+    overdue,
+    overview,
+    people,
+    stations,
+    submissions,
+)
 from .views.search import search_page
 
 app_name = "dashboard"
@@ -19,6 +30,8 @@ urlpatterns = [
     path("m/<slug:mission>/incidents/", incidents.incident_board, name="incidents"),
     path("m/<slug:mission>/incidents/<int:incident_id>/", incidents.incident_page, name="incident"),
     path("m/<slug:mission>/incidents/banner/", incidents.critical_banner, name="critical_banner"),
+    path("m/<slug:mission>/submissions/", submissions.submissions_page, name="submissions"),
+    path("m/<slug:mission>/submissions/<int:submission_id>/", submissions.submission_page, name="submission"),
     path("m/<slug:mission>/findings/", findings.findings_page, name="findings"),
     path("m/<slug:mission>/findings/<slug:form_code>/", findings.findings_drill, name="findings_drill"),
     path("m/<slug:mission>/findings/<slug:form_code>/<str:question>/regions/", findings.findings_regions,

@@ -2,8 +2,9 @@
 
 Findings are shares of observations, never of stations: a figure counts the mission's current,
 non-test submissions of one form (one per filled form; a correction replaces the revision it
-corrects), and always gives its base, the number of those submissions that answered the
-question. "Voting was assessed negatively in 4 per cent of 512 observations" is
+corrects) that staff did not reject (:func:`counted_submissions`), and always gives its base,
+the number of those submissions that answered the question. "Voting was assessed negatively
+in 4 per cent of 512 observations" is
 ``answer_shares(mission, "voting", "overall", ["bad", "very_bad"])`` with ``share`` 0.04 and
 ``base`` 512.
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from pollwatch.checklists.schema import STATION_QUESTION
 
-from .models import Submission
+from .models import ReviewState, Submission
 
 if TYPE_CHECKING:
     from pollwatch.checklists.models import Form
@@ -133,12 +134,18 @@ def tally(answers: Iterable[Any]) -> Tally:
 
 # --- queries ------------------------------------------------------------------------------
 
+def counted_submissions(mission: Mission) -> QuerySet[Submission]:
+    """What findings count: the mission's current, non-test submissions that staff did not
+    reject (:mod:`pollwatch.submissions.review`)."""
+    return (Submission.objects.filter(mission=mission, is_current=True, is_test=False)
+            .exclude(review_state=ReviewState.REJECTED))
+
+
 def observations(mission: Mission, form_code: str, *, region: str | None = None,
                  phase: str | None = None) -> QuerySet[Submission]:
-    """The mission's current, non-test submissions of a form (by its code), optionally of
-    the stations of one region (area code at depth 1) or one phase."""
-    query = Submission.objects.filter(mission=mission, form__code=form_code, is_current=True,
-                                      is_test=False)
+    """The mission's counted submissions (current, non-test, not rejected) of a form (by its
+    code), optionally of the stations of one region (area code at depth 1) or one phase."""
+    query = counted_submissions(mission).filter(form__code=form_code)
     if region:
         query = query.filter(station__region__code=region)
     if phase:

@@ -21,6 +21,16 @@ class Channel(models.TextChoices):
     STAFF = "staff", _("Entered by staff")
 
 
+class ReviewState(models.TextChoices):
+    """What staff made of a report after reading it. A rejected report is left out of the
+    findings; the others all count (a report with issues stays in until it is rejected)."""
+
+    RECEIVED = "received", _("Received")
+    VERIFIED = "verified", _("Verified")
+    HAS_ISSUES = "has_issues", _("Has issues")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Submission(models.Model):
     """One filled form, as one revision. A correction is a new row that ``supersedes`` the
     one before; only the newest revision ``is_current``. History is never deleted."""
@@ -56,6 +66,8 @@ class Submission(models.Model):
                                 on_delete=models.SET_NULL, related_name="submissions")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices,
+                                    default=ReviewState.RECEIVED)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -67,6 +79,7 @@ class Submission(models.Model):
             models.Index(fields=["mission", "form", "is_current"]),
             models.Index(fields=["station", "form"]),
             models.Index(fields=["observer", "received_at"]),
+            models.Index(fields=["mission", "review_state"], name="submission_review_state"),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +88,28 @@ class Submission(models.Model):
 
     def has_flag(self, code: str) -> bool:
         return any(flag.get("code") == code for flag in self.flags)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.review_state == ReviewState.REJECTED
+
+
+class SubmissionReview(models.Model):
+    """One change of a submission's review state, with who made it and why: the history
+    shown on the submission's page (the audit log has the same change too)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    actor = models.CharField(max_length=150, blank=True,
+                             help_text=_("Who acted when there is no user: cli, demo"))
+    previous = models.CharField(max_length=16, choices=ReviewState.choices)
+    state = models.CharField(max_length=16, choices=ReviewState.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
 
 
 class ObservedProtocol(models.Model):

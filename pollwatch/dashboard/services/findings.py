@@ -23,6 +23,7 @@ from pollwatch.submissions.aggregates import (
     FindingsTable,
     ShareResult,
     answer_shares,
+    counted_submissions,
     findings_table,
     observations,
     question_of,
@@ -75,7 +76,7 @@ def assessments_by_phase(mission: Mission) -> list[AssessmentRow]:
     """The overall assessment of each phase's checklist: how many observations gave each of
     very good / good / bad / very bad, over those that answered (counted in the database)."""
     forms = {f.pk: f for f in Form.objects.filter(mission=mission, kind__in=Phase.values)}
-    rows = (Submission.objects.filter(mission=mission, form_id__in=forms, is_current=True, is_test=False)
+    rows = (counted_submissions(mission).filter(form_id__in=forms)
             .annotate(value=KT(f"answers__{ASSESSMENT_QUESTION}"))
             .values("form_id", "value").annotate(n=Count("id")).order_by())
     counts: dict[int, dict[str, int]] = {pk: {} for pk in forms}
