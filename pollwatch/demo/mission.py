@@ -23,13 +23,28 @@ from .context import ACTOR, SEED, Demo, csv_bytes
 DEMO_PASSWORD = "pollwatch-demo"
 
 
+#: The mission's letterhead, printed at the top of its statements' PDFs.
+LETTERHEAD = {
+    "en": "Inter-Parliamentary Assembly of the Commonwealth of Independent States\n"
+          "International Observer Mission\n"
+          "Early elections of the Majilis and maslikhats of the Republic of Kazakhstan, 19 March 2023",
+    "ru": "Межпарламентская Ассамблея государств — участников Содружества Независимых Государств\n"
+          "Миссия международных наблюдателей\n"
+          "Внеочередные выборы депутатов Мажилиса и маслихатов Республики Казахстан, 19 марта 2023 года",
+    "kk": "Тәуелсіз Мемлекеттер Достастығына қатысушы мемлекеттердің Парламентаралық Ассамблеясы\n"
+          "Халықаралық байқаушылар миссиясы\n"
+          "Қазақстан Республикасы Мәжілісі мен мәслихаттары депутаттарының кезектен тыс сайлауы, "
+          "2023 жылғы 19 наурыз",
+}
+
+
 def build_mission(election: Election) -> Mission:
     """The mission, its groups and observers, and the teams' assignments."""
     mission = Mission.objects.create(
         election=election, code="cis-2023", name="CIS Observer Mission",
         translations={"ru": "Миссия наблюдателей от СНГ", "kk": "ТМД байқаушылар миссиясы"},
         languages=["en", "ru", "kk"], starts_on=dt.date(2023, 2, 20),
-        ends_on=dt.date(2023, 3, 21),
+        ends_on=dt.date(2023, 3, 21), letterhead=LETTERHEAD,
     )
     Group.objects.create(
         mission=mission, code="ipa", name="CIS Inter-Parliamentary Assembly group",

@@ -7,6 +7,7 @@ finding placed in it: a new user signs in as the coordinator, opens it, edits it
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pollwatch.accounts.models import User
@@ -97,7 +98,8 @@ def draft_statement(demo: Demo) -> None:
         mission, analyst, coordinator, ipa, title="Unequal access to regional television",
         text="Two parties met by the mission reported unequal access to regional television.",
         phase="pre_election", standards=["media", "campaign"])
-    statement = services.create_statement(mission, analyst, group=ipa, slug="preliminary-statement")
+    statement = services.create_statement(mission, analyst, group=ipa, slug="preliminary-statement",
+                                          dated=dt.date(2023, 3, 20))   # the day after the vote
     voting = _figure(mission, "voting")
     for language in statement.languages:
         services.save_statement_text(

@@ -76,9 +76,18 @@ class Mission(Named):
     report_deadlines = models.JSONField(default=default_report_deadlines, blank=True)
     standards = models.JSONField(default=default_standards, blank=True)
     incident_categories = models.JSONField(default=default_incident_categories, blank=True)
+    letterhead = models.JSONField(default=dict, blank=True, help_text=_(
+        'Lines printed at the top of the mission\'s statements, per language: {"en": "…", "ru": "…"}'))
 
     class Meta:
         ordering = ["name"]
+
+    def letterhead_in(self, language: str) -> list[str]:
+        """The letterhead's lines in ``language`` (else in the mission's first language that has one)."""
+        heads = self.letterhead or {}
+        text = heads.get(language) or next(
+            (heads[lang] for lang in self.languages or [] if heads.get(lang)), "")
+        return [line.strip() for line in str(text).splitlines() if line.strip()]
 
     def report_deadline_minutes(self, phase: str) -> int:
         deadlines = {**DEFAULT_REPORT_DEADLINES, **(self.report_deadlines or {})}

@@ -128,6 +128,8 @@ class Statement(models.Model):
     groups = models.ManyToManyField(Group, blank=True, related_name="common_statements",
                                     help_text=_("For a common statement: the groups that sign it"))
     slug = models.SlugField(max_length=100)
+    dated = models.DateField(null=True, blank=True, help_text=_(
+        "The date the statement bears; empty: the day it is published"))
     languages = models.JSONField(default=list)
     texts = models.JSONField(default=dict, help_text=_(
         '{"<language>": {"title": "...", "sections": {"<section>": "text with {{ figures }}"}}}'))
@@ -215,6 +217,7 @@ class Publication(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField()
+    dated = models.DateField(null=True, blank=True, help_text=_("The date the published statement bears"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     content_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the frozen content"))

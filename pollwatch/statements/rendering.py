@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from . import figures as fig
 from .models import Statement
@@ -65,6 +66,23 @@ def all_texts(content: dict[str, Any]) -> list[str]:
             for lang_texts in item["texts"].values():
                 texts.extend((lang_texts.get("sections") or {}).values())
     return texts
+
+
+FIGURE_LINK = re.compile(r'<a class="figure-ref" href="([^"]+)">(.*?)</a>')
+
+
+def print_article(article: str, site_url: str) -> SafeString:
+    """The article for paper: each figure's link is also printed as a footnote with its full
+    address, so a reader of the PDF can open the observations the figure counts."""
+    root = site_url.rstrip("/")
+
+    def noted(match: re.Match[str]) -> str:
+        href = match.group(1)
+        full = href if href.startswith(("http://", "https://")) else root + href
+        return (f'<a class="figure-ref" href="{full}">{match.group(2)}'
+                f'<span class="figure-note">{full}</span></a>')
+
+    return mark_safe(FIGURE_LINK.sub(noted, article))  # noqa: S308 - our own escaped HTML, with escaped URLs
 
 
 def content_hash(content: dict[str, Any]) -> str:

@@ -10,16 +10,20 @@ coordinator). Statements: :func:`create_statement` (from the template), :func:`s
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -32,6 +36,7 @@ from pollwatch.accounts.access import (
     require_actor_role,
 )
 from pollwatch.accounts.models import AuditEntry, Role, User
+from pollwatch.accounts.onetime import qr_svg
 from pollwatch.missions.models import Group, Meeting, Mission
 from pollwatch.submissions.models import Incident, Submission
 
@@ -47,7 +52,7 @@ from .models import (
     Statement,
     StatementItem,
 )
-from .rendering import all_texts, content_hash, draft_content, render_content
+from .rendering import all_texts, content_hash, draft_content, print_article, render_content
 from .template import SECTION_KEYS, SECTION_OF_PHASE, starter_texts
 from .translations import language_name, missing_texts, original_hash
 
@@ -219,8 +224,9 @@ def _unique_slug(mission: Mission, text: str) -> str:
 def create_statement(mission: Mission, actor: audit.Actor, *, kind: str = Statement.Kind.GROUP,
                      group: Group | None = None, groups: Iterable[Group] = (),
                      languages: Iterable[str] | None = None, slug: str = "",
-                     title: str = "") -> Statement:
-    """A new draft from the template, in the mission's languages (or those given)."""
+                     title: str = "", dated: dt.date | None = None) -> Statement:
+    """A new draft from the template, in the mission's languages (or those given), bearing
+    the date ``dated`` when given (else the day it is published)."""
     _require(actor, mission, STAFF, _("draft statements"))
     languages = list(dict.fromkeys(languages or mission.languages or ["en"]))
     groups = list(groups)
@@ -239,6 +245,7 @@ def create_statement(mission: Mission, actor: audit.Actor, *, kind: str = Statem
     if slug and (slug in RESERVED_SLUGS or Statement.objects.filter(mission=mission, slug=slug).exists()):
         raise ValueError(_("the address %(slug)s is taken; choose another") % {"slug": repr(slug)})
     statement = Statement(mission=mission, kind=kind, group=group, languages=languages, texts=texts,
+                          dated=dated,
                           slug=slug or _unique_slug(mission, title or texts[languages[0]]["title"]),
                           created_by=actor if isinstance(actor, User) else None)
     with transaction.atomic():
@@ -411,8 +418,6 @@ def figure_link(statement: Statement, *, public: bool) -> Any:
 def render_pdf(html: str) -> bytes:
     import logging
 
-    from django.conf import settings
-
     logging.getLogger("weasyprint").setLevel(logging.WARNING)   # not every layout step
     from weasyprint import HTML
 
@@ -428,7 +433,12 @@ def _documents(statement: Statement, publication: Publication, content: dict[str
                    "sections": sections, "language": language, "mission": statement.mission,
                    "mission_name": statement.mission.name_in(language)}
         article = render_to_string("statements/_article.html", context)
-        pdf = render_pdf(render_to_string("statements/print.html", {**context, "article": article}))
+        public_url = settings.SITE_URL.rstrip("/") + reverse(
+            "statements:public", args=[statement.mission.code, statement.slug]) + f"?v={publication.number}"
+        pdf = render_pdf(render_to_string("statements/print.html", {
+            **context, "article": print_article(article, settings.SITE_URL), "public_url": public_url,
+            "public_qr": mark_safe(qr_svg(public_url)),  # noqa: S308 - drawn by qrcode from our URL
+            "letterhead": statement.mission.letterhead_in(language)}))
         document = PublishedDocument(publication=publication, language=language, html=article,
                                      pdf_sha256=hashlib.sha256(pdf).hexdigest())
         document.pdf.save(f"{statement.mission.code}-{statement.slug}-v{publication.number}-{language}.pdf",
@@ -436,9 +446,10 @@ def _documents(statement: Statement, publication: Publication, content: dict[str
         document.save()
 
 
-def publish_statement(statement: Statement, actor: audit.Actor) -> Publication:
+def publish_statement(statement: Statement, actor: audit.Actor, dated: dt.date | None = None) -> Publication:
     """Freeze the statement with its figures as they are now, render its HTML and PDF in each
-    language, and show it on the public page."""
+    language, and show it on the public page. It bears the date ``dated`` (kept as the
+    statement's), else the statement's chosen date, else today's."""
     if not _may_decide(actor, statement):
         raise PermissionDenied(_("Only the coordinator of the statement's group publishes it"))
     if statement.status == Statement.Status.PUBLISHED:
@@ -454,10 +465,13 @@ def publish_statement(statement: Statement, actor: audit.Actor) -> Publication:
         number = (last or 0) + 1
         publication = Publication.objects.create(
             statement=statement, number=number, published_at=timezone.now(),
+            dated=dated or statement.dated or timezone.localdate(
+                timezone=zoneinfo.ZoneInfo(statement.mission.election.default_timezone)),
             published_by=actor if isinstance(actor, User) else None, content_hash=content_hash(frozen),
             content=frozen, open_data=open_data_csv(statement.mission, figures))
         _documents(statement, publication, frozen, figures)
         statement.status = Statement.Status.PUBLISHED
+        statement.dated = publication.dated
         audit.save_audited(statement, actor, mission=statement.mission)
         audit.record(actor, AuditEntry.Action.ACTION, publication, mission=statement.mission,
                      changes={"published": [None, number], "content_hash": [None, publication.content_hash]})

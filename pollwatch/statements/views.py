@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -237,7 +239,7 @@ def statement_action(request, mission, slug, action):
             group = get_object_or_404(statement.groups, pk=post.get("group"))
             services.sign_off(statement, group, request.user)
         elif action == "publish":
-            publication = services.publish_statement(statement, request.user)
+            publication = services.publish_statement(statement, request.user, dated=_date(post.get("dated")))
             messages.success(request, _("Published as version %(n)s.") % {"n": publication.number})
             return redirect("statements:public", mission=mission.code, slug=statement.slug)
         elif action == "reopen":
@@ -250,6 +252,16 @@ def statement_action(request, mission, slug, action):
         messages.success(request, _("Done."))
     # A PermissionDenied (not the statement's group coordinator) goes up: 403.
     return redirect("statements:detail", mission=mission.code, slug=statement.slug)
+
+
+def _date(text: str | None) -> dt.date | None:
+    """A date from a date field (YYYY-MM-DD); empty is none, anything else an error saying so."""
+    if not (text or "").strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(text)}) from None
 
 
 def _figure_rows(ids: list[int], counted: set[int], query: dict, mission) -> list[dict]:

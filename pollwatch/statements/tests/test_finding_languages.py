@@ -92,7 +92,7 @@ def test_a_statement_is_not_published_in_a_language_with_missing_texts(world):
     publication = publish_statement(statement, world.alice)
     russian = publication.documents.get(language="ru").html
     english = publication.documents.get(language="en").html
-    assert "Очереди" in russian and "25 % из 4 наблюдений" in russian
+    assert "Очереди" in russian and "25\xa0% из 4 наблюдений" in russian
     assert "Queues" not in russian and "assessed" not in russian
     assert "Queues" in english and "25 per cent of 4 observations" in english
 
@@ -122,3 +122,37 @@ def test_the_preview_marks_a_finding_that_needs_translation(world, login):
     english = client.get(f"/m/alpha/statements/{statement.slug}/?lang=en").content.decode()
     assert "needs translation" in russian or "нужен перевод" in russian
     assert "Queues" in english
+
+
+def test_a_statement_bears_its_chosen_date_and_the_pdf_its_letterhead_and_trace(world, settings):
+    import datetime as dt
+
+    from pollwatch.statements.services import _documents  # noqa: F401 - the PDF is rendered there
+
+    voting_reports(world)
+    world.alpha.letterhead = {"en": "Inter-Parliamentary Assembly\nObserver Mission"}
+    world.alpha.save()
+    pages = []
+    settings.SITE_URL = "https://mission.example"
+    from pollwatch.statements import services
+    real = services.render_pdf
+
+    def keep(html):
+        pages.append(html)
+        return real(html)
+
+    services.render_pdf, restore = keep, services.render_pdf
+    try:
+        statement = create_statement(world.alpha, world.anna, group=world.ipa, slug="preliminary",
+                                     languages=["en"], dated=dt.date(2023, 3, 20))
+        save_statement_text(statement, world.anna, "en", title="Preliminary",
+                            sections={"voting": f"Negative in {NEGATIVE_VOTING}."})
+        publication = publish_statement(statement, world.alice)
+    finally:
+        services.render_pdf = restore
+    assert publication.dated == dt.date(2023, 3, 20)
+    assert "20 March 2023" in publication.documents.get(language="en").html
+    html = pages[0]
+    assert '<header class="letterhead"><p>Inter-Parliamentary Assembly</p><p>Observer Mission</p>' in html
+    assert '<span class="figure-note">https://mission.example/statements/alpha/preliminary/figures/' in html
+    assert "https://mission.example/statements/alpha/preliminary/?v=1" in html and "<svg" in html
