@@ -82,7 +82,7 @@ def read_filters(params: Any) -> QueueFilters:
         channel=channel if channel in Channel.values else "",
         reason=reason if reason in REASONS else "",
         day=day,
-        text=" ".join((params.get("q") or "").split())[:MAX_TEXT],
+        text=" ".join(re.sub(r"[\x00-\x1f\x7f]", " ", params.get("q") or "").split())[:MAX_TEXT],
         ignored=tuple(ignored))
 
 

@@ -42,6 +42,7 @@ MIN_PHONE_DIGITS = 4
 MIN_KEY_PREFIX = 8
 ID = re.compile(r"#?(\d{1,12})")
 #: What a phone number may be written with: digits, spaces, brackets, dots, dashes and a plus.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 PHONE_LIKE = re.compile(r"[\d\s()+.\-]+")
 
 
@@ -75,8 +76,9 @@ class SearchResults:
 
 
 def clean_text(text: str | None) -> str:
-    """The search text, trimmed, spaces collapsed, at most ``MAX_LENGTH`` characters."""
-    return " ".join((text or "").split())[:MAX_LENGTH]
+    """The search text, trimmed, spaces collapsed, control characters (a NUL, which no
+    database column holds) left out, at most ``MAX_LENGTH`` characters."""
+    return " ".join(CONTROL.sub(" ", text or "").split())[:MAX_LENGTH]
 
 
 def search_mission(actor: Any, mission: Mission, text: str | None) -> SearchResults:

@@ -76,7 +76,7 @@ def test_a_real_sms_from_an_unknown_number_is_found_by_its_reason(world, alice, 
 @pytest.mark.parametrize("params", [
     {"date": "2023-02-30"}, {"date": "9999-12-31"}, {"date": "0001-01-01"}, {"date": "19.03.2023"},
     {"date": "x" * 3000}, {"channel": "fax"}, {"reason": "<b>"}, {"status": "nope"}, {"page": "-1"},
-    {"page": "lots"}, {"q": "%"}, {"q": "y" * 3000},
+    {"page": "lots"}, {"q": "%"}, {"q": "y" * 3000}, {"q": "OP\x00"}, {"date": "2023\x00-03-19"},
 ])
 def test_bad_filter_values_are_answered_without_error(world, alice, queue, params):
     response = alice.get(QUEUE, params)
