@@ -16,7 +16,7 @@ NB = "\u00a0"
 @pytest.mark.parametrize(("language", "words"), [
     ("en", f"turnout 91.2{NB}% against 64.0{NB}% in the region (robust z +4.5)"),
     ("ru", f"явка 91,2{NB}% против 64,0{NB}% по региону (робастный z +4,5)"),
-    ("kk", f"келу 91,2{NB}%, өңірде 64,0{NB}% (робаст z +4,5)"),
+    ("kk", f"қатысу 91,2{NB}%, өңірде 64,0{NB}% (робаст z +4,5)"),
 ])
 def test_a_station_reason_in_each_language(language, words):
     values = {"turnout": 0.9123, "median": 0.64, "z": 4.46}
@@ -29,7 +29,7 @@ def test_counts_signs_p_values_and_the_leader_by_name():
         f"1{NB}234 участков с целым числом процентов при ожидаемых 980 (избыток +254, p = 1,2e-05)")
     assert forensics_reason("smear", {"leader": "amanat"}, "en", leader="AMANAT") == (
         "in the fingerprint's smear towards 100 % turnout and 100 % AMANAT")
-    assert forensics_reason("turnout_100", {}, "kk") == "келу 100 %"
+    assert forensics_reason("turnout_100", {}, "kk") == "қатысу 100 %"
     assert forensics_reason("no_such_code", {}, "ru", fallback="as it was") == "as it was"
     # A check kept from before the screens gave codes keeps its English words.
     assert forensics_reasons((), ("turnout is 100 %",), "ru") == ("turnout is 100 %",)
