@@ -5,6 +5,7 @@ from django.conf import settings
 
 from pollwatch.analysis import forensics_report, simulate_election
 from pollwatch.analysis.forensics.report import reason_text
+from pollwatch.results.models import ResultBatch
 from pollwatch.results.reasons import equation_failure, forensics_reason, forensics_reasons
 from pollwatch.submissions.tests.observations import observe_protocol
 
@@ -72,3 +73,18 @@ def test_the_discrepancy_page_names_failed_equations_in_russian(world, login):
     page = client.get("/m/alpha/results/majilis-list/discrepancies/").content.decode()
     assert "ballots_balance" not in page
     assert "действительные + недействительные = бюллетеней в ящиках (-80)" in page
+
+
+@pytest.mark.parametrize(("language", "votes", "registered"), [
+    ("en", "1,250", "5,000"), ("ru", f"1{NB}250", f"5{NB}000"), ("kk", f"1{NB}250", f"5{NB}000")])
+def test_results_pages_write_counts_as_the_language_does(world, login, language, votes, registered):
+    import_rows(world)  # AMANAT: 500 + 300 + 450 votes; 2,000 + 1,200 + 1,800 registered
+    client = login(world.anna)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    seats = client.get("/m/alpha/results/majilis-list/seats/").content.decode()
+    assert f'<td class="num">{votes}</td>' in seats
+    batch = ResultBatch.objects.get(contest=world.contest)
+    page = client.get(f"/m/alpha/results/batches/{batch.pk}/").content.decode()
+    assert f'<td class="num">{registered}</td>' in page
+    forensics = client.get("/m/alpha/forensics/?contest=majilis-list")
+    assert forensics.status_code == 200
