@@ -65,3 +65,11 @@ def flag_label_filter(code):
     from pollwatch.submissions.reasons import flag_label
 
     return flag_label(str(code or ""))
+
+
+@register.filter(name="record_state_label")
+def record_state_label_filter(state):
+    """A station record's state (``partial``) as its label in the page's language."""
+    from pollwatch.submissions.models import StationRecord
+
+    return dict(StationRecord.State.choices).get(str(state or ""), state)
