@@ -139,7 +139,7 @@ TEMPLATES = [
                 "pollwatch.accounts.context_processors.roles",
             ],
             #: Numbers, shares and times in the page's language, in every template.
-            "builtins": ["pollwatch.formats.filters"],
+            "builtins": ["pollwatch.formats.filters", "pollwatch.submissions.templatetags.labels"],
         },
     },
 ]

@@ -4,7 +4,9 @@ template (``TEMPLATES["OPTIONS"]["builtins"]``): no ``{% load %}`` needed.
 ``{{ n|number }}`` → ``10,223`` / ``10 223``; ``{{ x|number:1 }}`` with one decimal;
 ``{{ share|percent }}`` → ``52.3 %`` / ``52,3 %`` (``percent:0`` whole, ``percent:2``);
 ``{{ threshold|percent_value:0 }}`` for a value already in per cent; ``{{ d|signed }}`` → ``+57``;
-``{{ moment|local_datetime:station.timezone }}``. The page's language decides.
+``{{ moment|local_datetime:station.timezone }}``. The page's language decides. Codes shown
+by their labels (``answer_label``, ``flag_label``, ``record_state_label``) are in
+:mod:`pollwatch.submissions.templatetags.labels`, built in the same way.
 """
 
 from __future__ import annotations
@@ -45,23 +47,3 @@ def local_datetime_filter(moment, zone=None):
 def local_date_filter(moment, zone=None):
     return numbers.local_datetime(moment, zone, style="date")
 
-
-@register.filter(name="answer_label")
-def answer_label_filter(value, labels):
-    """An answer with each choice's value as its label (``labels``: ``{value: label}``);
-    yes/no as the page's yes or no."""
-    from django.utils.translation import gettext
-
-    from pollwatch.submissions.aggregates import answer_words
-
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    return answer_words(value, labels or {})
-
-
-@register.filter(name="flag_label")
-def flag_label_filter(code):
-    """A submission flag's code as its label in the page's language."""
-    from pollwatch.submissions.reasons import flag_label
-
-    return flag_label(str(code or ""))

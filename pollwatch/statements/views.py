@@ -23,6 +23,7 @@ from pollwatch.accounts.access import (
 from pollwatch.files import serve_file
 from pollwatch.formats.numbers import language_of
 from pollwatch.missions.models import Meeting, Mission
+from pollwatch.submissions import aggregates
 from pollwatch.submissions.models import Incident, Submission
 
 from . import figures as fig
@@ -264,13 +265,23 @@ def _date(text: str | None) -> dt.date | None:
         raise ValueError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(text)}) from None
 
 
+def _answer_labels(mission, form_code: str, question: str) -> dict[str, str]:
+    """The question's answers by their labels in the page's language (none if it is gone)."""
+    try:
+        found = aggregates.question_of(aggregates.form_of(mission, form_code), question)
+    except aggregates.UnknownQuestion:
+        return {}
+    return dict(aggregates.value_labels(found, language_of()))
+
+
 def _figure_rows(ids: list[int], counted: set[int], query: dict, mission) -> list[dict]:
     rows = []
     question = query.get("question")
+    labels = _answer_labels(mission, query.get("form", ""), question) if question else {}
     for submission in (Submission.objects.filter(pk__in=ids, mission=mission)
                        .select_related("station", "station__region", "observer").order_by("id")):
         answer = (submission.answers or {}).get(question) if question else ""
-        rows.append({"submission": submission, "answer": answer,
+        rows.append({"submission": submission, "answer": aggregates.answer_words(answer, labels),
                      "counted": submission.pk in counted,
                      "local": submission.station.to_local(submission.received_at) if submission.station_id
                      else submission.received_at})

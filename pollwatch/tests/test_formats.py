@@ -89,3 +89,31 @@ def test_template_filters_are_built_in():
         assert page.render({"n": 10223, "s": 0.523, "t": 5}) == f"10{NB}223 · 52,3{NB}% · 52{NB}% · 5{NB}%"
     with translation.override("en"):
         assert page.render({"n": 10223, "s": 0.523, "t": 5}) == f"10,223 · 52.3{NB}% · 52{NB}% · 5{NB}%"
+
+
+def test_codes_reach_a_person_as_labels():
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        "{{ a|answer_label:labels }} · {{ many|answer_label:labels }} · {{ yes|answer_label:labels }} · "
+        "{{ flag|flag_label }} · {{ state|record_state_label }}")
+    labels = {"very_good": "Очень хорошо", "bad": "Плохо"}
+    context = {"a": "very_good", "many": ["bad", "other"], "yes": True, "flag": "late", "state": "partial",
+               "labels": labels}
+    with translation.override("ru"):
+        assert page.render(context) == "Очень хорошо · Плохо, other · Да · с опозданием · Неполные данные"
+    with translation.override("en"):
+        assert page.render({**context, "flag": "some_new_flag"}).endswith("Yes · some new flag · Partial")
+
+
+def test_value_labels_follow_the_language_asked():
+    from types import SimpleNamespace
+
+    from pollwatch.submissions.aggregates import value_labels
+
+    question = SimpleNamespace(type="select_one", choices=[
+        {"name": "good", "label": {"en": "Good", "ru": "Хорошо", "kk": "Жақсы"}}, {"name": "odd", "label": {}}])
+    assert value_labels(question) == [("good", "Good"), ("odd", "odd")]
+    assert value_labels(question, "kk") == [("good", "Жақсы"), ("odd", "odd")]
+    assert value_labels(SimpleNamespace(type="yes_no", choices=[]), "ru") == [("yes", "Да"), ("no", "Нет")]
+    assert value_labels(SimpleNamespace(type="yes_no", choices=[])) == [("yes", "Yes"), ("no", "No")]

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from pollwatch.missions.models import Assignment, Mission, Observer, Phase, Team
 from pollwatch.submissions.models import ObservedProtocol, Submission
 
+from .states import local_name
+
 PROTOCOL = "protocol"
 #: What can be overdue: the three phases' checklists and the result protocol.
 DUTIES = (Phase.OPENING.value, Phase.VOTING.value, Phase.CLOSING.value, PROTOCOL)
@@ -89,8 +91,10 @@ def overdue_reports(mission: Mission, now: dt.datetime, duty: str | None = None)
         reported = _reported_pairs(mission, item)
         due = (Assignment.objects.filter(team__mission=mission, phase=phase, report_due_at__lt=now)
                .values_list("pk", "team_id", "station_id", "station__code", "station__name",
-                            "station__region__name", "station__timezone", "report_due_at"))
-        for pk, team_id, station_id, code, name, region, zone, due_at in due:
+                            "station__region__name", "station__timezone", "report_due_at",
+                            "station__region__translations"))
+        for pk, team_id, station_id, code, name, region, zone, due_at, names in due:
+            region = local_name(region or "", names)  # the region in the page's language
             if (station_id, team_id) in reported or (station_id, None) in reported:
                 continue
             found.append(OverdueReport(item, pk, teams[team_id], station_id, code, name, region or "",

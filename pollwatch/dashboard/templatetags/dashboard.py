@@ -52,10 +52,9 @@ def local_time(moment: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | None)
 
 @register.filter
 def local_datetime(moment: dt.datetime | None, zone: str | None) -> str:
-    if moment is None:
-        return "–"
-    tz = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """Date and time at the station (``zone``; UTC without one) in the page's language:
+    ``2023-03-19 20:05`` / ``19.03.2023 20:05`` (pollwatch.formats.numbers)."""
+    return numbers.local_datetime(moment, zone or None)
 
 
 @register.filter

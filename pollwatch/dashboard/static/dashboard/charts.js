@@ -12,6 +12,13 @@
     share_axis: "% of valid votes", observed: "Observed", uniform: "Uniform", benford: "Benford",
     binomial: "Expected (binomial null)", stations: "Stations", turnout_axis: "turnout, %" }, data("chart-words") || {});
 
+  // Numbers on the axes and in tooltips as the page's language writes them (52,3 in Russian).
+  var LANG = document.documentElement.lang || undefined;
+  if (window.Chart) { window.Chart.defaults.locale = LANG; }
+  function decimal(value, digits) {
+    return Number(value).toLocaleString(LANG, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
   function quickCount() {
     var d = data("qc-data"), canvas = document.getElementById("qc-chart");
     if (!d || !canvas || !d.labels.length) { return; }
@@ -81,7 +88,7 @@
       d.second_digit.benford, W.benford);
     var canvas = document.getElementById("turnout-hist");
     if (canvas && d.turnout.length) {
-      var labels = d.turnout.map(function (_, i) { return (i / 10).toFixed(1); });
+      var labels = d.turnout.map(function (_, i) { return decimal(i / 10, 1); });
       new Chart(canvas, {
         type: "line",
         data: { labels: labels, datasets: [{ label: W.stations, data: d.turnout, borderColor: INK, borderWidth: 1, pointRadius: 0 }] },
