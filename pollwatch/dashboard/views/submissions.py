@@ -39,7 +39,7 @@ def submissions_page(request, mission):
         "mission": mission, "page": page, "f": wanted, "choices": listing.filter_choices(mission),
         "zone": zone.key, "since": _local_input(wanted.since, zone),
         "until": _local_input(wanted.until, zone),
-        "query": request.GET.urlencode(), "formats": "csv xlsx"})
+        "query": request.GET.urlencode(), "formats": "csv xlsx", "flag_labels": listing.FLAGS})
 
 
 def _local_input(moment, zone) -> str:
@@ -84,4 +84,5 @@ def submission_page(request, mission, submission_id: int):
         "mission": mission, "s": submission, "history": review_history(submission),
         "answers": listing.answer_rows(submission), "newer": newer,
         "evidence": list(submission.evidence.all()), "states": ReviewState.choices,
+        "flag_labels": listing.FLAGS,
         "zone": submission.station.timezone if submission.station_id else mission.election.default_timezone})
