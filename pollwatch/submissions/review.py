@@ -3,9 +3,12 @@ comment) or rejected (with the reason); a rejected report is left out of the fin
 (:func:`pollwatch.submissions.aggregates.counted_submissions`).
 
 Every change is kept twice: as a :class:`~.models.SubmissionReview` (the history shown on the
-submission's page) and in the audit log. Only staff of the submission's mission (analysts,
-coordinators, administrators) and pollwatch's own commands review; an observer never does, not
-even through intake acting on their behalf.
+submission's page) and in the audit log.
+
+Who may review is decided a layer up, as for incidents: pages, the API and commands call
+:mod:`pollwatch.dashboard.services.review`, which asks the permission layer
+(``accounts.access``: staff of the submission's mission only, observers never) and then these
+functions (``submissions`` sits below ``accounts.access``, see docs/architecture-layers.md).
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pollwatch.accounts import access, audit
+from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry, User
 
 from .models import ReviewState, Submission, SubmissionReview
@@ -30,13 +32,6 @@ NOTE_REQUIRED = {ReviewState.HAS_ISSUES: gettext_lazy("Say what the issues are."
 #: What bulk verification changes: reports not looked at yet. One with issues or rejected is
 #: changed on its own page, where its comment is read.
 BULK_VERIFIED_FROM = {ReviewState.RECEIVED}
-
-
-def require_reviewer(actor: Any, mission: Any) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` may review the mission's submissions."""
-    if isinstance(actor, audit.SystemActor) and actor.label.startswith("observer:"):
-        raise PermissionDenied(_("Observers do not review submissions"))
-    access.require_actor_role(actor, mission, access.STAFF, _("review submissions"))
 
 
 def _clean(state: str, note: str) -> tuple[ReviewState, str]:
@@ -62,16 +57,15 @@ def _record(submission: Submission, previous: str, state: str, note: str,
     return review
 
 
-def set_review_state(submission: Submission, state: str, actor: Any,
-                     note: str = "") -> SubmissionReview | None:
+def change_review_state(submission: Submission, state: str, actor: Any,
+                        note: str = "") -> SubmissionReview | None:
     """Give ``submission`` the review ``state`` with ``note`` (required when it has issues or
     is rejected). The same state again with a new note is kept as a comment; the same state
     without a note changes nothing and returns ``None``.
 
-    Raises ``PermissionDenied`` for an actor who is not staff of the submission's mission and
-    ``ValueError`` for an unknown state or a missing note.
+    Raises ``ValueError`` for an unknown state or a missing note. The caller has checked
+    that ``actor`` may review (:func:`pollwatch.dashboard.services.review.set_review_state`).
     """
-    require_reviewer(actor, submission.mission_id)
     target, note = _clean(state, note)
     with transaction.atomic():
         locked = (Submission.objects.select_for_update(of=("self",)).select_related("mission")
@@ -95,13 +89,13 @@ class BulkResult:
     skipped: int = 0
 
 
-def verify_many(mission: Any, submission_ids: Iterable[int | str], actor: Any,
-                note: str = "") -> BulkResult:
+def verify_received(mission: Any, submission_ids: Iterable[int | str], actor: Any,
+                    note: str = "") -> BulkResult:
     """Verify the mission's submissions among ``submission_ids`` that are still received, in
     one transaction, each change in the history and the audit log. Ids of other missions'
-    submissions are skipped as if they did not exist."""
-    require_reviewer(actor, mission)
-    wanted = {int(pk) for pk in submission_ids if str(pk).strip().isdigit()}
+    submissions are skipped as if they did not exist. The caller has checked that ``actor``
+    may review (:func:`pollwatch.dashboard.services.review.verify_many`)."""
+    wanted = {int(pk) for pk in submission_ids if str(pk).strip().isdigit() and len(str(pk).strip()) < 19}
     result = BulkResult()
     note = (note or "").strip()
     with transaction.atomic():

@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pollwatch.accounts.models import AuditEntry
+from pollwatch.dashboard.services.review import set_review_state
 from pollwatch.submissions.models import Submission
-from pollwatch.submissions.review import set_review_state
 
 from .reports import OPENING, install_forms, report
 

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pollwatch.accounts.access import STAFF, mission_view
-from pollwatch.submissions import listing, review
+from pollwatch.submissions import listing
 from pollwatch.submissions.models import ReviewState, Submission
+from pollwatch.submissions.review import review_history
 
+from ..services import review
 from ._common import export_format, export_response
 
 PER_PAGE = 50
@@ -37,7 +39,7 @@ def submissions_page(request, mission):
         "mission": mission, "page": page, "f": wanted, "choices": listing.filter_choices(mission),
         "zone": zone.key, "since": _local_input(wanted.since, zone),
         "until": _local_input(wanted.until, zone),
-        "query": request.GET.urlencode(), "formats": "csv xlsx"})
+        "query": request.GET.urlencode(), "formats": "csv xlsx", "flag_labels": listing.FLAGS})
 
 
 def _local_input(moment, zone) -> str:
@@ -79,7 +81,8 @@ def submission_page(request, mission, submission_id: int):
         return redirect("dashboard:submission", mission=mission.code, submission_id=submission.pk)
     newer = Submission.objects.filter(supersedes=submission).values_list("pk", flat=True).first()
     return render(request, "dashboard/submission.html", {
-        "mission": mission, "s": submission, "history": review.review_history(submission),
+        "mission": mission, "s": submission, "history": review_history(submission),
         "answers": listing.answer_rows(submission), "newer": newer,
         "evidence": list(submission.evidence.all()), "states": ReviewState.choices,
+        "flag_labels": listing.FLAGS,
         "zone": submission.station.timezone if submission.station_id else mission.election.default_timezone})

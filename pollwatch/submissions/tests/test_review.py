@@ -1,5 +1,6 @@
-"""Review states: who may change them, the history and audit entries they leave, and rejected
-reports left out of the findings and statement figures."""
+"""Review states: who may change them (the checked entry points of the dashboard's services),
+the history and audit entries they leave, and rejected reports left out of the findings and
+statement figures."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -8,11 +9,11 @@ from pollwatch.accounts import audit
 from pollwatch.accounts.models import AuditEntry
 from pollwatch.checklists.models import Form
 from pollwatch.dashboard.services.findings import assessments_by_phase
+from pollwatch.dashboard.services.review import set_review_state, verify_many
 from pollwatch.dashboard.tests.reports import OPENING, install_forms, report
 from pollwatch.statements.figures import compute_figure, parse_placeholder
 from pollwatch.submissions.aggregates import answer_shares, findings_table
 from pollwatch.submissions.models import ReviewState, Submission
-from pollwatch.submissions.review import set_review_state, verify_many
 
 
 @pytest.fixture
