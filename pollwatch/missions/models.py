@@ -76,6 +76,10 @@ class Mission(Named):
     report_deadlines = models.JSONField(default=default_report_deadlines, blank=True)
     standards = models.JSONField(default=default_standards, blank=True)
     incident_categories = models.JSONField(default=default_incident_categories, blank=True)
+    clock_frozen_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("Demo and training only: the pages measure time as if it were always this "
+                    "moment (lateness, reports due, the phase under way). Empty: the real time."))
 
     class Meta:
         ordering = ["name"]
