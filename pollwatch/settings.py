@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pollwatch.accounts.context_processors.roles",
+                "pollwatch.dashboard.context_processors.election_clock",
             ],
             #: Numbers, shares and times in the page's language, in every template.
             "builtins": ["pollwatch.formats.filters", "pollwatch.submissions.templatetags.labels"],

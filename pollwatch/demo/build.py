@@ -7,10 +7,15 @@ assignments from ``pollwatch plan``, every report through the intake's front doo
 (:func:`pollwatch.intake.services.receive`), the official results as the CEC's CSV file.
 
 The election and the mission come first, in one transaction; then :data:`STEPS`, in order.
+The mission's clock stands still at :data:`DEMO_TIME` (14:05 in Astana on election day), so
+that its pages measure lateness, reports due and the phase under way on the day the reports
+were sent, and say so in a banner (docs/operations.md, "The election's clock").
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
@@ -20,6 +25,16 @@ from .boundaries import load_boundaries
 from .context import Demo
 
 Step = Callable[[Demo], object]
+
+#: The demo's election clock: 19 March 2023, 14:05 in Astana (the election's default zone),
+#: during voting, six hours after the opening reports were due.
+DEMO_TIME = dt.datetime(2023, 3, 19, 14, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Almaty"))
+
+
+def stop_the_clock(demo: Demo, at: dt.datetime = DEMO_TIME) -> None:
+    """Stand the mission's clock still at ``at`` (the demo's election day)."""
+    demo.mission.clock_frozen_at = at.astimezone(dt.UTC)
+    demo.mission.save(update_fields=["clock_frozen_at"])
 
 #: What the build does after the election and the mission, in this order.
 STEPS: tuple[Step, ...] = (
@@ -39,6 +54,7 @@ def build_demo(steps: Sequence[Step] = STEPS) -> Demo:
         built = election.build_election()
         load_boundaries(built)
         demo = Demo(election=built, mission=mission.build_mission(built))
+        stop_the_clock(demo)
     for step in steps:
         step(demo)
     return demo

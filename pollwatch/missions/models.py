@@ -78,6 +78,10 @@ class Mission(Named):
     incident_categories = models.JSONField(default=default_incident_categories, blank=True)
     letterhead = models.JSONField(default=dict, blank=True, help_text=_(
         'Lines printed at the top of the mission\'s statements, per language: {"en": "…", "ru": "…"}'))
+    clock_frozen_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("Demo and training only: the pages measure time as if it were always this "
+                    "moment (lateness, reports due, the phase under way). Empty: the real time."))
 
     class Meta:
         ordering = ["name"]

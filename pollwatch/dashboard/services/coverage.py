@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from pollwatch.elections.models import Area
 from pollwatch.missions.models import Assignment, Mission, Phase
+from pollwatch.missions.phases import phase_at
 from pollwatch.submissions.exports import Table
 from pollwatch.submissions.models import Incident, StationRecord
 
@@ -162,21 +163,6 @@ def _assigned_stations(mission: Mission, phase: str) -> dict[int, StationState]:
     return stations
 
 
-def _phase_of_moment(mission: Mission, station: StationState, moment: dt.datetime,
-                     hours: tuple[dt.time, dt.time]) -> str:
-    """The phase under way at ``station`` at ``moment``: opening until the opening report is
-    due, closing and counting from the closing time, voting in between."""
-    day = mission.election.date
-    zone = station.zone
-    opens = dt.datetime.combine(day, hours[0], tzinfo=zone)
-    closes = dt.datetime.combine(day, hours[1], tzinfo=zone)
-    if moment < opens + dt.timedelta(minutes=mission.report_deadline_minutes(Phase.OPENING)):
-        return Phase.OPENING
-    if moment >= closes:
-        return Phase.CLOSING
-    return Phase.VOTING
-
-
 def _open_incidents(mission: Mission, phase: str,
                     stations: dict[int, StationState]) -> dict[int, list[str]]:
     rows = (Incident.objects.filter(mission=mission, station__isnull=False)
@@ -186,8 +172,8 @@ def _open_incidents(mission: Mission, phase: str,
     found: dict[int, list[str]] = {}
     for station_id, reported_at, severity, category, opens_at, closes_at in rows:
         station = stations.get(station_id)
-        if station is None or _phase_of_moment(mission, station, reported_at,
-                                               (opens_at, closes_at)) != phase:
+        if station is None or phase_at(mission, station.zone, opens_at, closes_at,
+                                       reported_at) != phase:
             continue
         found.setdefault(station_id, []).append(
             _("open %(severity)s incident (%(category)s)") % {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import zoneinfo
 
 from django import template
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
@@ -40,14 +42,26 @@ def split(value: str, sep: str = " ") -> list[str]:
     return str(value).split(sep if sep != " " else None)
 
 
+#: The moment on the election's clock of the page being rendered (set for each page by
+#: :func:`pollwatch.dashboard.context_processors.election_clock`); None: the real time.
+_clock: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("election_clock", default=None)
+
+
+def use_clock(now: dt.datetime | None) -> None:
+    """Measure "today" for :func:`local_time` on this clock (None: the real time)."""
+    _clock.set(now)
+
+
 @register.filter
 def local_time(moment: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | None) -> str:
-    """``HH:MM`` at the polling station (``zone``: its IANA time zone); the date is added when
-    it is not election day's, which the page states once."""
+    """``HH:MM`` at the polling station (``zone``: its IANA time zone, UTC when empty); the
+    date is added when it is not today there on the election's clock."""
     if moment is None:
         return "–"
     tz = zoneinfo.ZoneInfo(zone) if zone and isinstance(zone, str) else (zone or dt.UTC)
-    return moment.astimezone(tz).strftime("%H:%M")
+    local = moment.astimezone(tz)
+    today = (_clock.get() or timezone.now()).astimezone(tz).date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d %H:%M")
 
 
 @register.filter

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 
 from django.http import Http404, StreamingHttpResponse
 
-from pollwatch.missions.models import Mission, Phase
+from pollwatch.missions.clock import election_now
+from pollwatch.missions.models import Mission
+from pollwatch.missions.phases import mission_phase_under_way
 from pollwatch.submissions import exports
 
 EXPORT_FORMATS = exports.FORMATS
@@ -35,21 +36,7 @@ def choice(request, name: str, allowed: Iterable[str], default: str = "") -> str
     return value if value in set(allowed) else default
 
 
-def phase_under_way(mission: Mission, now: dt.datetime) -> str:
-    """The phase of election day at ``now`` in the election's default time zone: opening until
-    the opening reports are due, voting until 20:00, then closing and counting (also after the
-    day, when the count is what is left to follow)."""
-    election = mission.election
-    zone = zoneinfo.ZoneInfo(election.default_timezone or "UTC")
-    local = now.astimezone(zone)
-    if local.date() < election.date:
-        return Phase.OPENING
-    if local.date() > election.date:
-        return Phase.CLOSING
-    opening_due = (dt.datetime.combine(election.date, dt.time(7), tzinfo=zone)
-                   + dt.timedelta(minutes=mission.report_deadline_minutes(Phase.OPENING)))
-    if local < opening_due:
-        return Phase.OPENING
-    if local < dt.datetime.combine(election.date, dt.time(20), tzinfo=zone):
-        return Phase.VOTING
-    return Phase.CLOSING
+def phase_under_way(mission: Mission, now: dt.datetime | None = None) -> str:
+    """The phase under way for the mission's pages at ``now`` (the election's clock by
+    default): :func:`pollwatch.missions.phases.mission_phase_under_way`."""
+    return mission_phase_under_way(mission, now or election_now(mission))

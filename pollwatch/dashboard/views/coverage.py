@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.missions.clock import election_now
 from pollwatch.missions.models import Phase
 
 from ..services import states
@@ -21,7 +21,7 @@ REFRESH_SECONDS = 30
 
 
 def _read(request, mission):
-    now = timezone.now()
+    now = election_now(mission)
     phase = choice(request, "phase", Phase.values, phase_under_way(mission, now))
     region = request.GET.get("region", "")[:64]
     state = choice(request, "state", states.ORDER)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from pollwatch.accounts.access import STAFF, mission_view
+from pollwatch.missions.clock import election_now
 
 from ..services.overdue import DUTIES, DUTY_LABELS, overdue_reports, overdue_table
 from ._common import choice, export_format, export_response
@@ -14,7 +14,8 @@ from ._common import choice, export_format, export_response
 @mission_view(*STAFF)
 def overdue_page(request, mission):
     duty = choice(request, "duty", DUTIES)
-    reports = overdue_reports(mission, timezone.now(), duty or None)
+    now = election_now(mission)
+    reports = overdue_reports(mission, now, duty or None)
     fmt = export_format(request)
     if fmt:
         return export_response(overdue_table(mission, reports), fmt)
@@ -23,4 +24,4 @@ def overdue_page(request, mission):
         counts[report.duty] += 1
     return render(request, "dashboard/overdue.html", {
         "mission": mission, "reports": reports, "duty": duty, "formats": "csv xlsx",
-        "duties": [(d, DUTY_LABELS[d], counts[d]) for d in DUTIES], "now": timezone.now()})
+        "duties": [(d, DUTY_LABELS[d], counts[d]) for d in DUTIES], "now": now})

@@ -162,7 +162,7 @@
                    answers: answers, observed_at: new Date().toISOString() };
     if (state.editing) body.replaces = state.editing.key;
     await Outbox.add({ key: key, body: body, form: definition.code, station: station,
-                       formName: definition.name });
+                       formName: definition.name, timezone: zoneOf(station) });
     if (state.editing) await Outbox.remove(state.editing.key);
     state.editing = null;
     state.form = null;
@@ -174,6 +174,28 @@
   }
 
   /* --- the outbox --------------------------------------------------------------------------- */
+  function zoneOf(code) {  // the station's IANA time zone, from the observer's assignments
+    const found = ((state.me && state.me.assignments) || []).find(function (a) { return a.station.code === code; });
+    return found ? found.station.timezone : undefined;
+  }
+
+  function stationTime(moment, zone) {
+    // Station-local 24-hour time like every other page; the date too when it is not today there.
+    const format = function (at, options) {
+      try {
+        return new Date(at).toLocaleString("en-GB", Object.assign({ timeZone: zone }, options));
+      } catch (e) {  // a zone the browser does not know: the phone's own
+        return new Date(at).toLocaleString("en-GB", options);
+      }
+    };
+    const date = { year: "numeric", month: "2-digit", day: "2-digit" };
+    const time = format(moment, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const day = format(moment, date);
+    const today = format(Date.now(), date);
+    if (day === today) return time;
+    return day.split("/").reverse().join("-") + " " + time;
+  }
+
   async function renderOutbox() {
     const list = document.getElementById("outbox");
     const items = await Outbox.all();
@@ -184,7 +206,7 @@
     list.textContent = "";
     if (!items.length) list.appendChild(el("li", { class: "muted", text: t("empty_outbox") }));
     items.forEach(function (item) {
-      const when = new Date(item.created).toLocaleTimeString(state.lang, { hour: "2-digit", minute: "2-digit" });
+      const when = stationTime(item.created, item.timezone || zoneOf(item.station));
       const children = [
         el("strong", { text: label(item.formName, state.lang, item.form) + " · " + item.station + " · " + when + " " }),
         el("span", { class: "state state-" + item.state, "data-state": item.state, text: t(item.state) }),

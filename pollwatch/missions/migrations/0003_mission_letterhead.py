@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('missions', '0001_initial'),
+        ('missions', '0002_clock_frozen_at'),
     ]
 
     operations = [
