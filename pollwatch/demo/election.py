@@ -23,6 +23,14 @@ DATA_NOTE = (
     "national list result. Synthetic: every polling station, its registered voters and "
     "coordinates, the districts, candidates, observers and all reports."
 )
+DATA_NOTE_TRANSLATIONS = {
+    "ru": "Демонстрационные данные. Настоящие: регионы, их часовые пояса на 19 марта 2023 года, партии "
+          "и итоги по общенациональному списку. Вымышленные: все избирательные участки, число "
+          "избирателей и координаты, округа, кандидаты, наблюдатели и все отчёты.",
+    "kk": "Демонстрациялық деректер. Шынайы: өңірлер, олардың 2023 жылғы 19 наурыздағы уақыт белдеулері, "
+          "партиялар және жалпыұлттық тізім бойынша нәтиже. Ойдан алынған: барлық сайлау учаскелері, "
+          "сайлаушылар саны мен координаттары, округтер, кандидаттар, байқаушылар және барлық есептер.",
+}
 
 
 def build_election() -> Election:
@@ -32,6 +40,7 @@ def build_election() -> Election:
         translations={"ru": "Внеочередные выборы депутатов Мажилиса и маслихатов, Казахстан",
                       "kk": "Мәжіліс және мәслихаттар депутаттарының кезектен тыс сайлауы, Қазақстан"},
         default_timezone="Asia/Almaty", languages=["kk", "ru", "en"], data_note=DATA_NOTE,
+        data_note_translations=DATA_NOTE_TRANSLATIONS,
     )
     _build_areas(election)
     _build_contests(election)

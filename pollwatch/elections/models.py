@@ -9,6 +9,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_OPENS_AT = dt.time(7, 0)
@@ -67,9 +68,16 @@ class Election(Named):
     control_equations = models.JSONField(default=list, blank=True,
                                          help_text=_("Protocol control equations; empty for the defaults"))
     data_note = models.TextField(blank=True, help_text=_("Where the figures come from; shown on pages"))
+    data_note_translations = models.JSONField(default=dict, blank=True, help_text=_(
+        'The data note in other languages: {"ru": "…", "kk": "…"}'))
 
     class Meta:
         ordering = ["-date", "name"]
+
+    def data_note_in(self, language: str | None = None) -> str:
+        """The data note in ``language`` (by default the page's), else as written."""
+        code = (language or get_language() or "en").split("-")[0]
+        return (self.data_note_translations or {}).get(code) or self.data_note
 
     def equations(self) -> list[dict]:
         return self.control_equations or DEFAULT_CONTROL_EQUATIONS
