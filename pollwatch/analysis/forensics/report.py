@@ -580,17 +580,17 @@ def _regions(
         integer, digit = integer_tests[r], digit_tests[r]
         adjusted_integer = min(1.0, integer.p_value * tests)
         adjusted_digit = min(1.0, digit.p_value * tests) if np.isfinite(digit.p_value) else 1.0
-        codes: list[tuple[str, dict[str, Any]]] = []
+        reasons: list[tuple[str, dict[str, Any]]] = []
         if adjusted_integer < alpha:
-            codes.append(("region_whole_percentages", {
+            reasons.append(("region_whole_percentages", {
                 "observed": int(integer.observed), "expected": float(integer.expected),
                 "excess": float(integer.excess), "p": float(integer.p_value)}))
         if adjusted_digit < alpha:
-            codes.append(("region_last_digits", {"chi2": float(digit.chi2), "p": float(digit.p_value)}))
+            reasons.append(("region_last_digits", {"chi2": float(digit.chi2), "p": float(digit.p_value)}))
         if outliers[r]:
-            codes.append(("region_outliers", {"outliers": int(outliers[r]), "stations": int(stations[r])}))
+            reasons.append(("region_outliers", {"outliers": int(outliers[r]), "stations": int(stations[r])}))
         if smeared[r]:
-            codes.append(("region_smear", {"count": int(smeared[r])}))
+            reasons.append(("region_smear", {"count": int(smeared[r])}))
         best = min(adjusted_integer, adjusted_digit)
         screens.append(
             RegionScreen(
@@ -604,8 +604,8 @@ def _regions(
                 integer=integer,
                 last_digit=digit,
                 score=float(-np.log10(max(best, 1e-300))) if best < 1 else 0.0,
-                reasons=tuple(reason_text(code, values) for code, values in codes),
-                reason_codes=tuple(codes),
+                reasons=tuple(reason_text(code, values) for code, values in reasons),
+                reason_codes=tuple(reasons),
             )
         )
     screens.sort(key=lambda x: (-x.score, -x.outliers / max(x.stations, 1), x.region))
