@@ -152,9 +152,9 @@ def render_content(content: dict[str, Any], language: str, figures: dict[str, fi
         for item in content["items"]:
             if item["kind"] == "finding" and item["section"] == section.key:
                 note = ", ".join(filter(None, [item["group"], "; ".join(item["standards"])]))
-                title, text, missing = _finding_in(item, language)
+                heading, text, missing = _finding_in(item, language)
                 html = fig.render_text(text, figures, language, link)
-                rendered.items.append(RenderedItem(title, note, html, needs_translation=missing))
+                rendered.items.append(RenderedItem(heading, note, html, needs_translation=missing))
             elif item["kind"] == "statement":
                 text = _section_text(item["texts"], item["languages"], language, section.key)
                 if text:

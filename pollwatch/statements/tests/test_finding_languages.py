@@ -92,6 +92,7 @@ def test_a_statement_is_not_published_in_a_language_with_missing_texts(world):
     publication = publish_statement(statement, world.alice)
     russian = publication.documents.get(language="ru").html
     english = publication.documents.get(language="en").html
+    assert "<h1>Предварительное</h1>" in russian and "<h4>Очереди" in russian   # the statement's title, the finding's
     assert "Очереди" in russian and "25\xa0% из 4 наблюдений" in russian
     assert "Queues" not in russian and "assessed" not in russian
     assert "Queues" in english and "25 per cent of 4 observations" in english
