@@ -40,7 +40,7 @@ def test_coordinator_edits_publishes_and_the_public_reads_the_figure(page, live_
     from .helpers import voting_reports
 
     voting_reports(world)
-    create_statement(world.alpha, world.anna, group=world.ipa, slug="interim")
+    create_statement(world.alpha, world.anna, group=world.ipa, slug="interim", languages=["en"])
     page.goto(f"{live_server.url}/m/alpha/")
     page.click("nav.mission-nav >> text=Statements")
     page.click("text=Statement of preliminary findings and conclusions")
