@@ -222,11 +222,12 @@ def reference_errors(mission: Mission, texts: Iterable[str]) -> list[str]:
     """What is wrong with the figures of ``texts``: their syntax, and a form, question or
     answer the mission does not have (each error names the figure)."""
     texts = list(texts)
-    problems = errors_in(texts)
-    for value in compute_figures(mission, refs_in(texts)).values():
-        if value.error:
-            problems.append(f"{value.describe()}: {value.error}")
-    return problems
+    return errors_in(texts) + value_errors(compute_figures(mission, refs_in(texts)).values())
+
+
+def value_errors(values: Iterable[FigureValue]) -> list[str]:
+    """Each figure that could not be computed, as written, with why."""
+    return [f"{value.describe()}: {value.error}" for value in values if value.error]
 
 
 def compute_figures(mission: Mission, refs: dict[str, FigureRef]) -> dict[str, FigureValue]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .figures import reference_errors
 from .models import Finding, FindingEvidence, FindingPhase, Statement
 from .template import SECTIONS, figure_example
+from .translations import language_name
 
 
 class FindingForm(forms.Form):
@@ -22,8 +23,7 @@ class FindingForm(forms.Form):
         self.mission = mission
         self.fields["text"].help_text = _("Figures: %(example)s") % {"example": figure_example(mission)}
         languages = mission.languages or ["en"]
-        names = dict(settings.LANGUAGES)
-        self.fields["language"].choices = [(code, names.get(code, code)) for code in languages]
+        self.fields["language"].choices = [(code, language_name(code)) for code in languages]
         page = (get_language() or "en").split("-")[0]
         self.fields["language"].initial = page if page in languages else languages[0]
         self.fields["standards"].choices = [(s["code"], s.get("label", s["code"]))

@@ -386,10 +386,10 @@ def publication_problems(statement: Statement) -> list[str]:
     content = draft_content(statement)
     problems += [_("figure %(problem)s") % {"problem": e} for e in fig.errors_in(all_texts(content))]
     problems += missing_texts(content)
-    for value in fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values():
-        if value.error:
-            problems.append(f"{value.describe()}: {value.error}")
-        elif value.kind == "share" and not value.base:
+    values = fig.compute_figures(statement.mission, fig.refs_in(all_texts(content))).values()
+    problems += fig.value_errors(values)
+    for value in values:
+        if not value.error and value.kind == "share" and not value.base:
             problems.append(_("%(figure)s: no observation answered the question yet")
                             % {"figure": value.describe()})
     for lang in statement.languages:
